@@ -1,0 +1,48 @@
+-- sample/book.sql: the deterministic sample book (4 households, 8 accounts, 26 instruments).
+-- Loaded by scripts/demo.sh and by tests.  Fixed ids make every run identical; the
+-- households and accounts go through the commands, so their events are written too.
+-- Instrument identifiers are realistic in shape and carry correct check digits.
+
+INSERT INTO pms.instruments (instrument_id, cusip, isin, ticker, description, asset_class, currency,
+                             coupon_rate, maturity_date, issue_date, coupon_frequency, day_count,
+                             sector, country, rating, min_trade_size, lot_size) VALUES
+    ('30000000-0000-4000-8000-000000000001', '91282CKY6', 'US91282CKY65', NULL, 'UST 4.625% 30-Jun-2027', 'BOND', 'USD', 0.04625, '2027-06-30', '2024-06-30', 2, 'ACT/ACT', 'Treasury', 'US', 'AA+', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000002', '91282CGM7', 'US91282CGM73', NULL, 'UST 4.25% 15-Feb-2028', 'BOND', 'USD', 0.0425, '2028-02-15', '2023-02-15', 2, 'ACT/ACT', 'Treasury', 'US', 'AA+', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000003', '91282CLY5', 'US91282CLY56', NULL, 'UST 3.875% 30-Nov-2029', 'BOND', 'USD', 0.03875, '2029-11-30', '2024-11-30', 2, 'ACT/ACT', 'Treasury', 'US', 'AA+', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000004', '91282CMD0', 'US91282CMD01', NULL, 'UST 4.00% 15-Feb-2031', 'BOND', 'USD', 0.04, '2031-02-15', '2024-02-15', 2, 'ACT/ACT', 'Treasury', 'US', 'AA+', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000005', '91282CLW9', 'US91282CLW90', NULL, 'UST 4.25% 15-Nov-2034', 'BOND', 'USD', 0.0425, '2034-11-15', '2024-11-15', 2, 'ACT/ACT', 'Treasury', 'US', 'AA+', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000006', '912834TP3', 'US912834TP32', NULL, 'UST STRIPS 0% 15-May-2035', 'BOND', 'USD', 0, '2035-05-15', NULL, 2, 'ACT/ACT', 'Treasury', 'US', 'AA+', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000007', '912810TW8', 'US912810TW80', NULL, 'UST 4.50% 15-Feb-2044', 'BOND', 'USD', 0.045, '2044-02-15', '2024-02-15', 2, 'ACT/ACT', 'Treasury', 'US', 'AA+', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000008', '912810TV0', 'US912810TV08', NULL, 'UST 4.75% 15-Nov-2053', 'BOND', 'USD', 0.0475, '2053-11-15', '2023-11-15', 2, 'ACT/ACT', 'Treasury', 'US', 'AA+', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000009', '3135G0X24', 'US3135G0X247', NULL, 'FNMA 1.875% 24-Sep-2027', 'BOND', 'USD', 0.01875, '2027-09-24', '2017-09-25', 2, '30/360', 'Agency', 'US', 'AA+', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000010', '3130AV7L0', 'US3130AV7L02', NULL, 'FHLB 4.50% 10-Mar-2028', 'BOND', 'USD', 0.045, '2028-03-10', '2023-03-10', 2, '30/360', 'Agency', 'US', 'AA+', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000011', '3133EPQ57', 'US3133EPQ577', NULL, 'FFCB 4.125% 14-Jun-2030', 'BOND', 'USD', 0.04125, '2030-06-14', '2023-06-14', 2, '30/360', 'Agency', 'US', 'AA+', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000012', '037833DT4', 'US037833DT41', NULL, 'Apple Inc 3.35% 08-Aug-2032', 'BOND', 'USD', 0.0335, '2032-08-08', '2022-08-08', 2, '30/360', 'Corporate', 'US', 'AA+', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000013', '594918CC6', 'US594918CC64', NULL, 'Microsoft Corp 2.921% 17-Mar-2052', 'BOND', 'USD', 0.02921, '2052-03-17', '2021-03-17', 2, '30/360', 'Corporate', 'US', 'AAA', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000014', '46625HJH4', 'US46625HJH49', NULL, 'JPMorgan Chase 4.25% 01-Oct-2027', 'BOND', 'USD', 0.0425, '2027-10-01', '2017-10-01', 2, '30/360', 'Corporate', 'US', 'A-', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000015', '92343VGK4', 'US92343VGK44', NULL, 'Verizon 4.50% 10-Aug-2033', 'BOND', 'USD', 0.045, '2033-08-10', '2018-08-10', 2, '30/360', 'Corporate', 'US', 'BBB+', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000016', '478160CK8', 'US478160CK81', NULL, 'Johnson & Johnson 3.40% 15-Jan-2038', 'BOND', 'USD', 0.034, '2038-01-15', '2017-11-10', 2, '30/360', 'Corporate', 'US', 'AAA', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000017', '64966QPL8', 'US64966QPL85', NULL, 'New York City GO 5.00% 01-Aug-2035', 'BOND', 'USD', 0.05, '2035-08-01', '2023-08-01', 2, '30/360', 'Municipal', 'US', 'AA', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000018', '13063DRD2', 'US13063DRD20', NULL, 'State of California GO 4.00% 01-Oct-2042', 'BOND', 'USD', 0.04, '2042-10-01', '2022-10-01', 2, '30/360', 'Municipal', 'US', 'AA-', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000019', '882830AB8', 'US882830AB87', NULL, 'Texas Water Dev Board 5.00% 15-Oct-2048', 'BOND', 'USD', 0.05, '2048-10-15', '2023-10-15', 2, '30/360', 'Municipal', 'US', 'AAA', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000020', '06051GKM0', 'US06051GKM05', NULL, 'Bank of America 5.875% 15-Mar-2029 (quarterly)', 'BOND', 'USD', 0.05875, '2029-03-15', '2019-03-15', 4, 'ACT/360', 'Corporate', 'US', 'A-', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000021', NULL, 'DE0001102622', NULL, 'Bund 2.60% 15-Aug-2035', 'BOND', 'EUR', 0.026, '2035-08-15', '2025-06-18', 1, 'ACT/ACT', 'Sovereign', 'DE', 'AAA', 1000, 1000),
+    ('30000000-0000-4000-8000-000000000022', '037833100', 'US0378331005', 'AAPL', 'Apple Inc', 'EQUITY', 'USD', NULL, NULL, NULL, NULL, NULL, 'Information Technology', 'US', NULL, 1, 1),
+    ('30000000-0000-4000-8000-000000000023', '594918104', 'US5949181045', 'MSFT', 'Microsoft Corp', 'EQUITY', 'USD', NULL, NULL, NULL, NULL, NULL, 'Information Technology', 'US', NULL, 1, 1),
+    ('30000000-0000-4000-8000-000000000024', '478160104', 'US4781601046', 'JNJ', 'Johnson & Johnson', 'EQUITY', 'USD', NULL, NULL, NULL, NULL, NULL, 'Health Care', 'US', NULL, 1, 1),
+    ('30000000-0000-4000-8000-000000000025', '921937835', 'US9219378356', 'BND', 'Vanguard Total Bond Market ETF', 'FUND', 'USD', NULL, NULL, NULL, NULL, NULL, 'Fixed Income Fund', 'US', NULL, 1, 1),
+    ('30000000-0000-4000-8000-000000000026', '464287200', 'US4642872000', 'IVV', 'iShares Core S&P 500 ETF', 'FUND', 'USD', NULL, NULL, NULL, NULL, NULL, 'Equity Fund', 'US', NULL, 1, 1);
+
+SELECT pms.create_household('Whitman Family', 'sample-book', '10000000-0000-4000-8000-000000000001');
+SELECT pms.create_household('Okafor Household', 'sample-book', '10000000-0000-4000-8000-000000000002');
+SELECT pms.create_household('Lindqvist Trust', 'sample-book', '10000000-0000-4000-8000-000000000003');
+SELECT pms.create_household('Reyes-Chen Family', 'sample-book', '10000000-0000-4000-8000-000000000004');
+
+SELECT pms.create_account('10000000-0000-4000-8000-000000000001', 'Whitman Joint Brokerage', 'joint', 'USD', 'sample-book', '20000000-0000-4000-8000-000000000001');
+SELECT pms.create_account('10000000-0000-4000-8000-000000000001', 'Whitman Rollover IRA', 'ira', 'USD', 'sample-book', '20000000-0000-4000-8000-000000000002');
+SELECT pms.create_account('10000000-0000-4000-8000-000000000001', 'Whitman Education Trust', 'trust', 'USD', 'sample-book', '20000000-0000-4000-8000-000000000003');
+SELECT pms.create_account('10000000-0000-4000-8000-000000000002', 'Okafor Individual', 'individual', 'USD', 'sample-book', '20000000-0000-4000-8000-000000000004');
+SELECT pms.create_account('10000000-0000-4000-8000-000000000002', 'Okafor Holdings LLC', 'corporate', 'USD', 'sample-book', '20000000-0000-4000-8000-000000000005');
+SELECT pms.create_account('10000000-0000-4000-8000-000000000003', 'Lindqvist Trust Main', 'trust', 'USD', 'sample-book', '20000000-0000-4000-8000-000000000006');
+SELECT pms.create_account('10000000-0000-4000-8000-000000000004', 'Reyes-Chen Joint', 'joint', 'USD', 'sample-book', '20000000-0000-4000-8000-000000000007');
+SELECT pms.create_account('10000000-0000-4000-8000-000000000004', 'Reyes-Chen Euro Account', 'individual', 'EUR', 'sample-book', '20000000-0000-4000-8000-000000000008');
