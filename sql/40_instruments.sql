@@ -79,6 +79,10 @@ LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF hint IS NULL THEN
+        RAISE EXCEPTION 'instrument %: %', instrument, message
+            USING ERRCODE = 'check_violation', DETAIL = detail;
+    END IF;
     RAISE EXCEPTION 'instrument %: %', instrument, message
         USING ERRCODE = 'check_violation', DETAIL = detail, HINT = hint;
 END
@@ -128,6 +132,16 @@ BEGIN
                  ELSE 'A CUSIP has eight characters from 0-9, A-Z, *, @, # and a check digit.' END,
             'Check the identifier against the issuer''s documents.');
     END IF;
+    IF NEW.cusip IS NOT NULL AND EXISTS (SELECT 1 FROM pms.instruments i
+                                         WHERE i.cusip = NEW.cusip AND i.instrument_id <> NEW.instrument_id) THEN
+        PERFORM pms.instrument_error(label, format('CUSIP %s is already loaded', NEW.cusip),
+            'CUSIPs are unique in the security master.', 'Correct the existing row with UPDATE.');
+    END IF;
+    IF NEW.isin IS NOT NULL AND EXISTS (SELECT 1 FROM pms.instruments i
+                                        WHERE i.isin = NEW.isin AND i.instrument_id <> NEW.instrument_id) THEN
+        PERFORM pms.instrument_error(label, format('ISIN %s is already loaded', NEW.isin),
+            'ISINs are unique in the security master.', 'Correct the existing row with UPDATE.');
+    END IF;
     IF NEW.isin IS NOT NULL AND NOT pms.is_valid_isin(NEW.isin) THEN
         PERFORM pms.instrument_error(label, format('"%s" is not a valid ISIN', NEW.isin),
             'An ISIN has two country letters, nine letters or digits and a Luhn check digit.',
@@ -143,8 +157,12 @@ BEGIN
             PERFORM pms.instrument_error(label, 'a bond needs a maturity date',
                 'maturity_date is empty.', 'Give the redemption date.');
         END IF;
-        IF NEW.coupon_rate IS NULL OR NEW.coupon_rate < 0 OR NEW.coupon_rate >= 1 THEN
-            PERFORM pms.instrument_error(label, format('coupon rate %s is outside [0, 1)', coalesce(NEW.coupon_rate::text, 'NULL')),
+        IF NEW.coupon_rate IS NULL THEN
+            PERFORM pms.instrument_error(label, 'a bond needs a coupon rate',
+                'coupon_rate is empty.', 'Use 0 for a zero-coupon bond.');
+        END IF;
+        IF NEW.coupon_rate < 0 OR NEW.coupon_rate >= 1 THEN
+            PERFORM pms.instrument_error(label, format('coupon rate %s is outside [0, 1)', NEW.coupon_rate),
                 'Coupon rates are decimal fractions of face value per year.',
                 'Write 5% as 0.05; use 0 for a zero-coupon bond.');
         END IF;
@@ -160,12 +178,13 @@ BEGIN
         END IF;
         IF NEW.issue_date IS NOT NULL AND NEW.issue_date >= NEW.maturity_date THEN
             PERFORM pms.instrument_error(label, 'issue date is not before maturity date',
-                format('Issued %s, maturing %s.', NEW.issue_date, NEW.maturity_date), NULL);
+                format('Issued %s, maturing %s.', to_char(NEW.issue_date, 'YYYY-MM-DD'),
+                       to_char(NEW.maturity_date, 'YYYY-MM-DD')), NULL);
         END IF;
         NEW.price_multiplier := coalesce(NEW.price_multiplier, 0.01);
     ELSE
         IF num_nonnulls(NEW.coupon_rate, NEW.maturity_date, NEW.issue_date, NEW.coupon_frequency, NEW.day_count) > 0 THEN
-            PERFORM pms.instrument_error(label, format('a %s instrument cannot have bond terms', NEW.asset_class),
+            PERFORM pms.instrument_error(label, format('%s instruments cannot have bond terms', NEW.asset_class),
                 'coupon_rate, maturity_date, issue_date, coupon_frequency and day_count are for bonds only.',
                 'Leave them empty, or load the instrument as a BOND.');
         END IF;
@@ -175,9 +194,13 @@ BEGIN
         PERFORM pms.instrument_error(label, format('price multiplier %s is not positive', NEW.price_multiplier),
             'Value is quantity x price x price_multiplier.', 'Use 0.01 for prices per 100 face, 1 otherwise.');
     END IF;
-    IF NEW.min_trade_size < 0 OR NEW.lot_size <= 0 THEN
-        PERFORM pms.instrument_error(label, 'trade sizes must be positive',
-            format('min_trade_size is %s and lot_size is %s.', NEW.min_trade_size, NEW.lot_size), NULL);
+    IF NEW.min_trade_size < 0 THEN
+        PERFORM pms.instrument_error(label, format('minimum trade size %s is negative', NEW.min_trade_size),
+            'min_trade_size is the smallest tradable quantity.', 'Leave it empty for no minimum.');
+    END IF;
+    IF NEW.lot_size <= 0 THEN
+        PERFORM pms.instrument_error(label, format('lot size %s is not positive', NEW.lot_size),
+            'Trade quantities are multiples of lot_size.', 'Leave it empty for no lot constraint.');
     END IF;
     IF TG_OP = 'UPDATE' THEN
         NEW.created_at := OLD.created_at;
