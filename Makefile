@@ -9,6 +9,11 @@ SQL_SOURCES  = \
 	sql/20_events.sql \
 	sql/30_households.sql \
 	sql/40_instruments.sql \
+	sql/50_position_fold.sql \
+	sql/55_executions.sql \
+	sql/57_projection.sql \
+	sql/58_trading_commands.sql \
+	sql/59_time_travel.sql \
 	sql/90_reads.sql
 
 MODULE_big   = $(EXTENSION)
@@ -16,7 +21,10 @@ OBJS         = \
 	src/pms.o \
 	src/append_only.o \
 	src/identifiers.o \
-	src/identifiers_sql.o
+	src/identifiers_sql.o \
+	src/settings.o \
+	src/business_days.o \
+	src/executions.o
 
 DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA         = $(filter-out $(DATA_built), $(wildcard sql/$(EXTENSION)--*--*.sql))

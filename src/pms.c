@@ -33,6 +33,7 @@ _PG_init(void)
 							   PGC_USERSET,
 							   0,
 							   NULL, NULL, NULL);
+	SettingsInit();
 
 	MarkGUCPrefixReserved("pms");
 }

@@ -1,11 +1,26 @@
 /*
  * pms.h
- *		Declarations shared across the pms module: settings and SQLSTATE helpers.
+ *		Declarations shared across the pms module: settings and subsystem init hooks.
  */
 #ifndef PMS_H
 #define PMS_H
 
 /* pms.correlation_id: copied onto each event row by the command that writes it. */
 extern char *pms_correlation_id;
+
+/* pms.as_of / pms.known_at: the session's default clocks ('' means today / now). */
+extern char *pms_as_of;
+extern char *pms_known_at;
+
+/* pms.position_basis: which date positions are dated by. */
+typedef enum PositionBasis
+{
+	POSITION_BASIS_TRADE,
+	POSITION_BASIS_SETTLE
+} PositionBasis;
+extern int	pms_position_basis;
+
+/* Registers the time-travel settings (settings.c). */
+extern void SettingsInit(void);
 
 #endif							/* PMS_H */

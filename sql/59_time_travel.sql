@@ -1,0 +1,199 @@
+-- 59_time_travel.sql: reads of positions and cash as of a business date, as known at a time.
+-- Clocks: the as_of / known_at arguments, else the pms.as_of / pms.known_at settings, else
+-- today / everything recorded.  pms.position_basis chooses trade or settle dates.
+-- Historical reads start from the latest valid checkpoint (a stored fold of an account's
+-- history through a date) and fold only the remainder; reads of the present on the trade
+-- basis come straight from the live projection.
+
+-- The business date a read is for: the argument, else pms.as_of, else today.
+CREATE FUNCTION pms.resolve_as_of(as_of date DEFAULT NULL) RETURNS date
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(as_of, nullif(current_setting('pms.as_of'), '')::date, current_date)
+$$;
+COMMENT ON FUNCTION pms.resolve_as_of(date) IS
+    'The business date a read is computed as of: the argument, else the pms.as_of setting, else today.';
+
+-- The knowledge time a read is for: the argument, else pms.known_at, else everything recorded.
+CREATE FUNCTION pms.resolve_known_at(known_at timestamptz DEFAULT NULL) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(known_at, nullif(current_setting('pms.known_at'), '')::timestamptz, 'infinity')
+$$;
+COMMENT ON FUNCTION pms.resolve_known_at(timestamptz) IS
+    'The knowledge time a read is computed as known at: the argument, else the pms.known_at setting, else infinity (all that is recorded).';
+
+CREATE TABLE pms.position_checkpoints (
+    household_id    uuid NOT NULL,
+    account_id      uuid NOT NULL,
+    instrument_id   uuid NOT NULL,
+    basis           text NOT NULL CHECK (basis IN ('trade', 'settle')),
+    through_date    date NOT NULL,
+    known_from      timestamptz NOT NULL,
+    state           pms.position_state NOT NULL,
+    last_trade_date date NOT NULL,
+    PRIMARY KEY (household_id, account_id, instrument_id, basis, through_date)
+);
+COMMENT ON TABLE pms.position_checkpoints IS
+    'Derived: the fold of an account''s executions in one instrument dated on or before through_date. Valid for reads known at or after known_from; the execution triggers delete it when a backdated fill or a cancel changes that history.';
+COMMENT ON COLUMN pms.position_checkpoints.household_id IS 'Household of the account.';
+COMMENT ON COLUMN pms.position_checkpoints.account_id IS 'Account.';
+COMMENT ON COLUMN pms.position_checkpoints.instrument_id IS 'Instrument.';
+COMMENT ON COLUMN pms.position_checkpoints.basis IS 'trade or settle: which date the history is cut on.';
+COMMENT ON COLUMN pms.position_checkpoints.through_date IS 'Last business date folded (inclusive).';
+COMMENT ON COLUMN pms.position_checkpoints.known_from IS 'Latest recorded_at among the folded executions and their cancels: the checkpoint answers reads known at or after it.';
+COMMENT ON COLUMN pms.position_checkpoints.state IS 'The folded position state.';
+COMMENT ON COLUMN pms.position_checkpoints.last_trade_date IS 'Latest trade date folded.';
+CREATE INDEX position_checkpoints_read_idx ON pms.position_checkpoints (account_id, basis, instrument_id, through_date);
+
+-- Builds checkpoints through a date for some accounts (default: all) on one basis; returns how many.
+CREATE FUNCTION pms.checkpoint_positions(through_date date, account_ids uuid[] DEFAULT NULL, basis text DEFAULT 'trade')
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    households uuid[];
+    accounts uuid[];
+    written bigint;
+BEGIN
+    PERFORM pms.require_argument(checkpoint_positions.through_date, 'through_date', 'pms.checkpoint_positions');
+    IF checkpoint_positions.basis IS NULL OR checkpoint_positions.basis NOT IN ('trade', 'settle') THEN
+        RAISE EXCEPTION 'basis "%" is not trade or settle', checkpoint_positions.basis
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Checkpoints cut the history on trade dates or on settle dates.',
+                  HINT = 'Pass basis => ''trade'' or basis => ''settle''.';
+    END IF;
+    SELECT array_agg(a.household_id ORDER BY a.account_id), array_agg(a.account_id ORDER BY a.account_id)
+    INTO households, accounts
+    FROM pms.accounts a
+    WHERE checkpoint_positions.account_ids IS NULL OR a.account_id = ANY (checkpoint_positions.account_ids);
+    IF accounts IS NULL THEN
+        RETURN 0;
+    END IF;
+    -- Writers of these accounts wait until the checkpoints are stored: nothing slips between.
+    PERFORM pms.lock_accounts(households, accounts);
+    INSERT INTO pms.position_checkpoints AS c
+    SELECT e.household_id, e.account_id, e.instrument_id, checkpoint_positions.basis, checkpoint_positions.through_date,
+           greatest(max(e.recorded_at), max(x.recorded_at)),
+           pms.position_fold(e.side, e.quantity, e.price, i.price_multiplier ORDER BY
+                             CASE checkpoint_positions.basis WHEN 'trade' THEN e.trade_date ELSE e.settle_date END, e.seq)
+               FILTER (WHERE x.execution_id IS NULL),
+           max(e.trade_date)
+    FROM pms.executions e
+    JOIN pms.instruments i ON i.instrument_id = e.instrument_id
+    LEFT JOIN pms.execution_cancels x ON x.household_id = e.household_id AND x.execution_id = e.execution_id
+    WHERE e.account_id = ANY (accounts)
+      AND CASE checkpoint_positions.basis WHEN 'trade' THEN e.trade_date ELSE e.settle_date END <= checkpoint_positions.through_date
+    GROUP BY e.household_id, e.account_id, e.instrument_id
+    HAVING count(*) FILTER (WHERE x.execution_id IS NULL) > 0
+    ON CONFLICT ON CONSTRAINT position_checkpoints_pkey DO UPDATE
+    SET known_from = EXCLUDED.known_from, state = EXCLUDED.state, last_trade_date = EXCLUDED.last_trade_date;
+    GET DIAGNOSTICS written = ROW_COUNT;
+    RETURN written;
+END
+$$;
+COMMENT ON FUNCTION pms.checkpoint_positions(date, uuid[], text) IS
+    'Stores the fold of each position through a date (all accounts by default) so historical reads fold only what follows; returns the number of checkpoints written. Schedule it, e.g. monthly.';
+
+-- Positions of an account as of a date, as known at a time: non-zero positions only.
+CREATE FUNCTION pms.positions(account_id uuid, as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL)
+RETURNS TABLE (instrument_id uuid, quantity numeric, avg_cost numeric, cost_basis numeric,
+               realized_pnl numeric, last_trade_date date)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    day     date := pms.resolve_as_of(positions.as_of);
+    known   timestamptz := pms.resolve_known_at(positions.known_at);
+    on_date text := current_setting('pms.position_basis');
+BEGIN
+    PERFORM pms.require_argument(positions.account_id, 'account_id', 'pms.positions');
+    -- The present, on the trade basis, with everything known: the live projection answers.
+    IF known = 'infinity' AND on_date = 'trade'
+       AND NOT EXISTS (SELECT 1 FROM pms.position_projection p
+                       WHERE p.account_id = positions.account_id AND p.last_trade_date > day) THEN
+        RETURN QUERY
+        SELECT p.instrument_id, p.quantity, p.avg_cost, p.cost_basis, p.realized_pnl, p.last_trade_date
+        FROM pms.position_projection p
+        WHERE p.account_id = positions.account_id AND p.quantity <> 0
+        ORDER BY p.instrument_id;
+        RETURN;
+    END IF;
+    -- Otherwise: the latest valid checkpoint per instrument, then fold the rest.
+    RETURN QUERY
+    WITH cp AS (
+        SELECT DISTINCT ON (c.instrument_id) c.instrument_id, c.through_date, c.state, c.last_trade_date
+        FROM pms.position_checkpoints c
+        WHERE c.account_id = positions.account_id AND c.basis = on_date
+          AND c.through_date <= day AND c.known_from <= known
+        ORDER BY c.instrument_id, c.through_date DESC
+    ), rest AS (
+        SELECT e.instrument_id, max(e.trade_date) AS last_trade_date,
+               pms.position_fold(cp.state, e.side, e.quantity, e.price, i.price_multiplier
+                                 ORDER BY CASE on_date WHEN 'trade' THEN e.trade_date ELSE e.settle_date END, e.seq) AS s
+        FROM pms.executions e
+        JOIN pms.instruments i ON i.instrument_id = e.instrument_id
+        LEFT JOIN cp ON cp.instrument_id = e.instrument_id
+        WHERE e.account_id = positions.account_id
+          AND CASE on_date WHEN 'trade' THEN e.trade_date ELSE e.settle_date END <= day
+          AND CASE on_date WHEN 'trade' THEN e.trade_date ELSE e.settle_date END > coalesce(cp.through_date, '-infinity')
+          AND e.recorded_at <= known
+          AND NOT EXISTS (SELECT 1 FROM pms.execution_cancels x
+                          WHERE x.household_id = e.household_id AND x.execution_id = e.execution_id
+                            AND x.recorded_at <= known)
+        GROUP BY e.instrument_id, cp.state
+    )
+    SELECT coalesce(r.instrument_id, cp.instrument_id),
+           (coalesce(r.s, cp.state)).quantity, (coalesce(r.s, cp.state)).avg_cost,
+           (coalesce(r.s, cp.state)).cost_basis, (coalesce(r.s, cp.state)).realized_pnl,
+           greatest(r.last_trade_date, cp.last_trade_date)
+    FROM rest r
+    FULL JOIN cp ON cp.instrument_id = r.instrument_id
+    WHERE (coalesce(r.s, cp.state)).quantity <> 0
+    ORDER BY 1;
+END
+$$;
+COMMENT ON FUNCTION pms.positions(uuid, date, timestamptz) IS
+    'Non-zero positions of an account as of a business date (trade or settle basis per pms.position_basis), as known at a time; NULL arguments use pms.as_of / pms.known_at.';
+
+-- Cash balances of an account as of a date, as known at a time, per currency.
+CREATE FUNCTION pms.cash_balances(account_id uuid, as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL)
+RETURNS TABLE (currency text, balance numeric)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    day     date := pms.resolve_as_of(cash_balances.as_of);
+    known   timestamptz := pms.resolve_known_at(cash_balances.known_at);
+BEGIN
+    PERFORM pms.require_argument(cash_balances.account_id, 'account_id', 'pms.cash_balances');
+    IF known = 'infinity'
+       AND NOT EXISTS (SELECT 1 FROM pms.cash_projection c
+                       WHERE c.account_id = cash_balances.account_id AND c.last_value_date > day) THEN
+        RETURN QUERY
+        SELECT c.currency, c.balance FROM pms.cash_projection c
+        WHERE c.account_id = cash_balances.account_id ORDER BY c.currency;
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT f.currency, sum(f.amount)
+    FROM (SELECT m.currency, m.amount
+          FROM pms.cash_movements m
+          WHERE m.account_id = cash_balances.account_id AND m.value_date <= day AND m.recorded_at <= known
+          UNION ALL
+          SELECT i.currency, CASE e.side WHEN 'BUY' THEN -1 ELSE 1 END * e.quantity * e.price * i.price_multiplier
+          FROM pms.executions e
+          JOIN pms.instruments i ON i.instrument_id = e.instrument_id
+          WHERE e.account_id = cash_balances.account_id AND e.settle_date <= day AND e.recorded_at <= known
+            AND NOT EXISTS (SELECT 1 FROM pms.execution_cancels x
+                            WHERE x.household_id = e.household_id AND x.execution_id = e.execution_id
+                              AND x.recorded_at <= known)) f
+    GROUP BY f.currency
+    ORDER BY f.currency;
+END
+$$;
+COMMENT ON FUNCTION pms.cash_balances(uuid, date, timestamptz) IS
+    'Cash per currency of an account as of a value date, as known at a time: cash movements plus trades settled by then; NULL arguments use pms.as_of / pms.known_at.';
