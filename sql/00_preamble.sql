@@ -11,3 +11,9 @@ CREATE FUNCTION pms.refuse_mutation() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', 'pms_refuse_mutation';
 COMMENT ON FUNCTION pms.refuse_mutation() IS
     'Trigger: refuses UPDATE, DELETE and TRUNCATE on an append-only table (optional argument: the hint).';
+
+-- Knowledge-time stamp shared by the typed event tables: recorded_at is always the transaction time.
+CREATE FUNCTION pms.stamp_recorded_at() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'pms_stamp_recorded_at';
+COMMENT ON FUNCTION pms.stamp_recorded_at() IS
+    'Trigger: sets recorded_at to the transaction time on insert, so nobody can backdate knowledge time.';

@@ -13,6 +13,12 @@ CREATE FUNCTION pms.add_business_days(day date, days integer) RETURNS date
 COMMENT ON FUNCTION pms.add_business_days(date, integer) IS
     'The date plus a number of business days, skipping Saturdays and Sundays (no holiday calendar); 0 rolls a weekend forward.';
 
+CREATE FUNCTION pms.trade_cash(side text, quantity numeric, price numeric, price_multiplier numeric, minor_units smallint)
+RETURNS numeric
+    LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'pms_trade_cash';
+COMMENT ON FUNCTION pms.trade_cash(text, numeric, numeric, numeric, smallint) IS
+    'Cash a fill moves on its settle date: quantity x price x multiplier, negative for a BUY, rounded half away from zero to the currency''s minor units (2 when it has none).';
+
 CREATE TABLE pms.executions (
     household_id    uuid NOT NULL,
     execution_id    uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -99,10 +105,15 @@ SELECT pg_catalog.pg_extension_config_dump('pms.cash_movements', '');
 CREATE FUNCTION pms.executions_check_row() RETURNS trigger
     LANGUAGE c AS 'MODULE_PATHNAME', 'pms_executions_check_row';
 COMMENT ON FUNCTION pms.executions_check_row() IS
-    'Trigger (C): defaults settle_date to trade date plus one business day and rejects a row with a bad side, quantity, price or dates.';
+    'Trigger (C): rejects a row with a bad side, quantity, price or dates, stamps recorded_at with the transaction time and defaults settle_date to trade date plus one business day.';
 CREATE TRIGGER executions_check_row
     BEFORE INSERT ON pms.executions
     FOR EACH ROW EXECUTE FUNCTION pms.executions_check_row();
+
+CREATE TRIGGER execution_cancels_stamp BEFORE INSERT ON pms.execution_cancels
+    FOR EACH ROW EXECUTE FUNCTION pms.stamp_recorded_at();
+CREATE TRIGGER cash_movements_stamp BEFORE INSERT ON pms.cash_movements
+    FOR EACH ROW EXECUTE FUNCTION pms.stamp_recorded_at();
 
 -- Append-only guards on all three event tables.
 CREATE TRIGGER executions_append_only BEFORE UPDATE OR DELETE ON pms.executions

@@ -149,7 +149,7 @@ DECLARE
     pair_instruments uuid[];
 BEGIN
     -- 1. Checks that need other tables, once for the whole batch.
-    SELECT n.execution_id, n.account_id, n.household_id AS given_household, n.instrument_id,
+    SELECT n.account_id, n.household_id AS given_household, n.instrument_id,
            a.household_id AS account_household, i.instrument_id IS NULL AS unknown_instrument
     INTO bad
     FROM new_rows n
@@ -161,18 +161,18 @@ BEGIN
         IF bad.account_household IS NULL THEN
             RAISE EXCEPTION 'execution rejected: account % does not exist', bad.account_id
                 USING ERRCODE = 'foreign_key_violation',
-                      DETAIL = format('Execution %s refers to an unknown account; the whole statement is rolled back.', bad.execution_id),
+                      DETAIL = 'The whole statement is rolled back.',
                       HINT = 'Create the account first, or correct account_id.';
         ELSIF bad.account_household <> bad.given_household THEN
             RAISE EXCEPTION 'execution rejected: account % belongs to household %, not %',
                             bad.account_id, bad.account_household, bad.given_household
                 USING ERRCODE = 'foreign_key_violation',
-                      DETAIL = format('Execution %s names a household other than its account''s; the whole statement is rolled back.', bad.execution_id),
+                      DETAIL = 'An execution must carry its account''s household; the whole statement is rolled back.',
                       HINT = 'Use the account''s household_id (pms.record_execution fills it in).';
         ELSE
             RAISE EXCEPTION 'execution rejected: instrument % does not exist', bad.instrument_id
                 USING ERRCODE = 'foreign_key_violation',
-                      DETAIL = format('Execution %s refers to an unknown instrument; the whole statement is rolled back.', bad.execution_id),
+                      DETAIL = 'The whole statement is rolled back.',
                       HINT = 'Load the instrument into pms.instruments first.';
         END IF;
     END IF;
@@ -227,12 +227,15 @@ BEGIN
     END IF;
     PERFORM pms.check_no_shorts(pair_accounts, pair_instruments);
 
-    -- 4. Cash: a BUY pays quantity x price x multiplier in the instrument's currency, a SELL receives it.
+    -- 4. Cash: a BUY pays quantity x price x multiplier in the instrument's currency, a SELL
+    --    receives it, each fill rounded to the currency's minor units (pms.trade_cash).
     INSERT INTO pms.cash_projection AS c (household_id, account_id, currency, balance, last_value_date)
     SELECT n.household_id, n.account_id, i.currency,
-           sum(CASE n.side WHEN 'BUY' THEN -1 ELSE 1 END * n.quantity * n.price * i.price_multiplier),
+           sum(pms.trade_cash(n.side, n.quantity, n.price, i.price_multiplier, cur.minor_units)),
            max(n.settle_date)
-    FROM new_rows n JOIN pms.instruments i ON i.instrument_id = n.instrument_id
+    FROM new_rows n
+    JOIN pms.instruments i ON i.instrument_id = n.instrument_id
+    JOIN pms.currencies cur ON cur.currency_code = i.currency
     GROUP BY n.household_id, n.account_id, i.currency
     ON CONFLICT (household_id, account_id, currency) DO UPDATE
     SET balance = c.balance + EXCLUDED.balance,
@@ -272,10 +275,11 @@ BEGIN
     UPDATE pms.cash_projection p
     SET balance = p.balance - d.flow
     FROM (SELECT e.account_id, i.currency,
-                 sum(CASE e.side WHEN 'BUY' THEN -1 ELSE 1 END * e.quantity * e.price * i.price_multiplier) AS flow
+                 sum(pms.trade_cash(e.side, e.quantity, e.price, i.price_multiplier, cur.minor_units)) AS flow
           FROM new_rows c
           JOIN pms.executions e USING (household_id, execution_id)
           JOIN pms.instruments i ON i.instrument_id = e.instrument_id
+          JOIN pms.currencies cur ON cur.currency_code = i.currency
           GROUP BY e.account_id, i.currency) d
     WHERE p.account_id = d.account_id AND p.currency = d.currency;
     RETURN NULL;

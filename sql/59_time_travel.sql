@@ -184,9 +184,10 @@ BEGIN
           FROM pms.cash_movements m
           WHERE m.account_id = cash_balances.account_id AND m.value_date <= day AND m.recorded_at <= known
           UNION ALL
-          SELECT i.currency, CASE e.side WHEN 'BUY' THEN -1 ELSE 1 END * e.quantity * e.price * i.price_multiplier
+          SELECT i.currency, pms.trade_cash(e.side, e.quantity, e.price, i.price_multiplier, cur.minor_units)
           FROM pms.executions e
           JOIN pms.instruments i ON i.instrument_id = e.instrument_id
+          JOIN pms.currencies cur ON cur.currency_code = i.currency
           WHERE e.account_id = cash_balances.account_id AND e.settle_date <= day AND e.recorded_at <= known
             AND NOT EXISTS (SELECT 1 FROM pms.execution_cancels x
                             WHERE x.household_id = e.household_id AND x.execution_id = e.execution_id

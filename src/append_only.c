@@ -7,14 +7,21 @@
  * ENABLE ALWAYS so session_replication_role = replica does not bypass it, and
  * it refuses superusers too.  An optional trigger argument replaces the hint,
  * so each table can say what to do instead.
+ *
+ * The same tables get their knowledge time from pms_stamp_recorded_at: rows
+ * are stamped with the transaction time, whatever the writer supplied.
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "access/xact.h"
 #include "commands/trigger.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/rel.h"
 
 PG_FUNCTION_INFO_V1(pms_refuse_mutation);
+PG_FUNCTION_INFO_V1(pms_stamp_recorded_at);
 
 /* Returns the SQL verb of the trigger event, for the error message. */
 static const char *
@@ -50,4 +57,25 @@ pms_refuse_mutation(PG_FUNCTION_ARGS)
 			 errhint("%s", hint)));
 
 	PG_RETURN_NULL();			/* not reached */
+}
+
+/* BEFORE INSERT row trigger: sets recorded_at to the transaction time. */
+Datum
+pms_stamp_recorded_at(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	int			column;
+	Datum		value;
+	bool		isnull = false;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) || !TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		elog(ERROR, "pms_stamp_recorded_at: must be a BEFORE INSERT row trigger");
+	column = SPI_fnumber(RelationGetDescr(trigdata->tg_relation), "recorded_at");
+	if (column <= 0)
+		elog(ERROR, "pms_stamp_recorded_at: table has no recorded_at column");
+	value = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	return PointerGetDatum(heap_modify_tuple_by_cols(trigdata->tg_trigtuple,
+													 RelationGetDescr(trigdata->tg_relation),
+													 1, &column, &value, &isnull));
 }

@@ -4,13 +4,16 @@
  *
  * The trigger runs for every row of an INSERT or COPY, so it is C: it fills the
  * settle date (trade date plus one business day) when none is given and refuses
- * rows that are wrong on their own (side, quantity, price, dates).  Checks that
+ * rows that are wrong on their own (side, quantity, price, dates).  It also sets
+ * recorded_at to the transaction time whatever the loader wrote: knowledge time
+ * is when pms learned of the fill, and nobody may backdate it.  Checks that
  * need other tables (account, household, instrument, shorts) run once per
  * statement, set-based, in the statement trigger written in SQL.
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -19,11 +22,13 @@
 #include "utils/datetime.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
+#include "utils/timestamp.h"
 
 #include "business_days.h"
 
 PG_FUNCTION_INFO_V1(pms_add_business_days);
 PG_FUNCTION_INFO_V1(pms_executions_check_row);
+PG_FUNCTION_INFO_V1(pms_trade_cash);
 
 /* pms.add_business_days(date, int): weekends skipped. */
 Datum
@@ -81,7 +86,10 @@ RejectRow(const char *message, const char *detail, const char *hint)
 			 hint ? errhint("%s", hint) : 0));
 }
 
-/* BEFORE INSERT row trigger: defaults the settle date and checks the row on its own. */
+/*
+ * BEFORE INSERT row trigger: checks the row on its own, stamps recorded_at with
+ * the transaction time and defaults the settle date.
+ */
 Datum
 pms_executions_check_row(PG_FUNCTION_ARGS)
 {
@@ -94,6 +102,10 @@ pms_executions_check_row(PG_FUNCTION_ARGS)
 	DateADT		trade_date;
 	int			settle_col;
 	char	   *side;
+	int			columns[2];
+	Datum		values[2];
+	bool		nulls[2];
+	int			ncolumns;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) || !TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
@@ -132,14 +144,20 @@ pms_executions_check_row(PG_FUNCTION_ARGS)
 		RejectRow("trade date is missing or infinite", "Every execution has a finite trade date.", NULL);
 	trade_date = DatumGetDateADT(value);
 
+	/* Knowledge time is when pms learned of the fill: the loader cannot choose it. */
+	columns[0] = ColumnNumber(rel, "recorded_at");
+	values[0] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	nulls[0] = false;
+	ncolumns = 1;
+
 	settle_col = ColumnNumber(rel, "settle_date");
 	value = heap_getattr(tuple, settle_col, desc, &isnull);
 	if (isnull)
 	{
-		Datum		settle = DateADTGetDatum(AddBusinessDays(trade_date, 1));
-		bool		replace_null = false;
-
-		tuple = heap_modify_tuple_by_cols(tuple, desc, 1, &settle_col, &settle, &replace_null);
+		columns[ncolumns] = settle_col;
+		values[ncolumns] = DateADTGetDatum(AddBusinessDays(trade_date, 1));
+		nulls[ncolumns] = false;
+		ncolumns++;
 	}
 	else if (DATE_NOT_FINITE(DatumGetDateADT(value)) || DatumGetDateADT(value) < trade_date)
 		RejectRow("settle date is before the trade date",
@@ -147,5 +165,28 @@ pms_executions_check_row(PG_FUNCTION_ARGS)
 						   IsoDate(DatumGetDateADT(value))),
 				  "Leave settle_date empty for trade date plus one business day.");
 
-	return PointerGetDatum(tuple);
+	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, ncolumns, columns, values, nulls));
+}
+
+/*
+ * pms.trade_cash(side, quantity, price, price_multiplier, minor_units): the cash
+ * a fill moves, quantity x price x multiplier, negative for a BUY, rounded half
+ * away from zero to the currency's minor units (2 when the currency has none).
+ */
+Datum
+pms_trade_cash(PG_FUNCTION_ARGS)
+{
+	text	   *side;
+	Datum		amount;
+	int32		places = PG_ARGISNULL(4) ? 2 : PG_GETARG_INT16(4);
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	side = PG_GETARG_TEXT_PP(0);
+	amount = DirectFunctionCall2(numeric_mul, PG_GETARG_DATUM(1), PG_GETARG_DATUM(2));
+	amount = DirectFunctionCall2(numeric_mul, amount, PG_GETARG_DATUM(3));
+	amount = DirectFunctionCall2(numeric_round, amount, Int32GetDatum(places));
+	if (VARSIZE_ANY_EXHDR(side) == 3 && memcmp(VARDATA_ANY(side), "BUY", 3) == 0)
+		amount = DirectFunctionCall1(numeric_uminus, amount);
+	PG_RETURN_DATUM(amount);
 }
