@@ -19,6 +19,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "utils/rel.h"
+#include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(pms_refuse_mutation);
 PG_FUNCTION_INFO_V1(pms_stamp_recorded_at);
