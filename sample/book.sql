@@ -1,4 +1,5 @@
--- sample/book.sql: the deterministic sample book (4 households, 8 accounts, 26 instruments).
+-- sample/book.sql: the deterministic sample book (4 households, 8 accounts, 26 instruments,
+-- two years of fills and cash).
 -- Loaded by scripts/demo.sh and by tests.  Fixed ids make every run identical; the
 -- households and accounts go through the commands, so their events are written too.
 -- Instrument identifiers are realistic in shape and carry correct check digits.
@@ -46,3 +47,40 @@ SELECT pms.create_account('10000000-0000-4000-8000-000000000002', 'Okafor Holdin
 SELECT pms.create_account('10000000-0000-4000-8000-000000000003', 'Lindqvist Trust Main', 'trust', 'USD', 'sample-book', '20000000-0000-4000-8000-000000000006');
 SELECT pms.create_account('10000000-0000-4000-8000-000000000004', 'Reyes-Chen Joint', 'joint', 'USD', 'sample-book', '20000000-0000-4000-8000-000000000007');
 SELECT pms.create_account('10000000-0000-4000-8000-000000000004', 'Reyes-Chen Euro Account', 'individual', 'EUR', 'sample-book', '20000000-0000-4000-8000-000000000008');
+
+-- Two years of activity (2024-11 to 2026-11), deterministic: each account funds itself,
+-- builds positions in a handful of instruments over its first months, adds to them half a
+-- year later, trims some a year after that, and pays quarterly fees.  A hash of the account
+-- and instrument numbers stands in for randomness.
+CREATE TEMP TABLE sample_plan AS
+SELECT a.n AS account_no, a.account_id, a.household_id, a.base_currency,
+       i.n AS instrument_no, i.instrument_id, i.asset_class,
+       ('x' || substr(md5(a.n || '/' || i.n), 1, 8))::bit(32)::int AS h
+FROM (SELECT row_number() OVER (ORDER BY account_id) AS n, account_id, household_id, base_currency
+      FROM pms.accounts WHERE account_id::text LIKE '20000000-%') a
+JOIN (SELECT row_number() OVER (ORDER BY instrument_id) AS n, instrument_id, asset_class, currency
+      FROM pms.instruments WHERE instrument_id::text LIKE '30000000-%') i
+  ON i.currency = a.base_currency
+ AND (a.base_currency = 'EUR' OR (i.n + a.n) % 4 = 0 OR i.n IN (22 + a.n % 3, 25 + a.n % 2));
+
+INSERT INTO pms.cash_movements (household_id, account_id, currency, amount, kind, value_date, actor)
+SELECT household_id, account_id, base_currency, 1500000 + 250000 * n, 'DEPOSIT', DATE '2024-11-01', 'sample-book'
+FROM (SELECT DISTINCT account_no AS n, account_id, household_id, base_currency FROM sample_plan) a
+UNION ALL
+SELECT household_id, account_id, base_currency, -round((1500000 + 250000 * n) * 0.0025, 2), 'FEE', q, 'sample-book'
+FROM (SELECT DISTINCT account_no AS n, account_id, household_id, base_currency FROM sample_plan) a,
+     generate_series(DATE '2025-01-31', DATE '2026-10-31', INTERVAL '3 months') q;
+
+-- Buys in the first months, top-ups six months later, trims (40% of the first lot) a year on.
+INSERT INTO pms.executions (household_id, account_id, instrument_id, side, quantity, price, trade_date, actor)
+SELECT p.household_id, p.account_id, p.instrument_id, t.side,
+       CASE WHEN p.asset_class = 'BOND' THEN round(t.lot * (50 + (abs(p.h) % 10) * 10)) * 1000
+            ELSE round(t.lot * (100 + (abs(p.h) % 20) * 25)) END,
+       CASE WHEN p.asset_class = 'BOND' THEN round(94 + (abs(p.h) % 800) / 100.0 + t.drift, 3)
+            ELSE round((60 + abs(p.h) % 500) * (1 + t.drift / 20), 2) END,
+       pms.add_business_days(DATE '2024-11-04' + (abs(p.h) % 60) + t.offset_days, 0),
+       'sample-book'
+FROM sample_plan p
+CROSS JOIN (VALUES ('BUY', 1.0, 0.0, 0), ('BUY', 0.5, 0.75, 182), ('SELL', 0.6, 1.25, 400)) AS t(side, lot, drift, offset_days)
+WHERE t.side = 'BUY' OR p.h % 3 = 0;
+DROP TABLE sample_plan;

@@ -10,7 +10,7 @@ CREATE FUNCTION pms.resolve_as_of(as_of date DEFAULT NULL) RETURNS date
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT coalesce(as_of, nullif(current_setting('pms.as_of'), '')::date, current_date)
+    SELECT coalesce(as_of, nullif(current_setting('pms.as_of', true), '')::date, current_date)
 $$;
 COMMENT ON FUNCTION pms.resolve_as_of(date) IS
     'The business date a read is computed as of: the argument, else the pms.as_of setting, else today.';
@@ -20,7 +20,7 @@ CREATE FUNCTION pms.resolve_known_at(known_at timestamptz DEFAULT NULL) RETURNS 
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT coalesce(known_at, nullif(current_setting('pms.known_at'), '')::timestamptz, 'infinity')
+    SELECT coalesce(known_at, nullif(current_setting('pms.known_at', true), '')::timestamptz, 'infinity')
 $$;
 COMMENT ON FUNCTION pms.resolve_known_at(timestamptz) IS
     'The knowledge time a read is computed as known at: the argument, else the pms.known_at setting, else infinity (all that is recorded).';
@@ -108,7 +108,7 @@ AS $$
 DECLARE
     day     date := pms.resolve_as_of(positions.as_of);
     known   timestamptz := pms.resolve_known_at(positions.known_at);
-    on_date text := current_setting('pms.position_basis');
+    on_date text := coalesce(current_setting('pms.position_basis', true), 'trade');
 BEGIN
     PERFORM pms.require_argument(positions.account_id, 'account_id', 'pms.positions');
     -- The present, on the trade basis, with everything known: the live projection answers.
@@ -198,3 +198,51 @@ END
 $$;
 COMMENT ON FUNCTION pms.cash_balances(uuid, date, timestamptz) IS
     'Cash per currency of an account as of a value date, as known at a time: cash movements plus trades settled by then; NULL arguments use pms.as_of / pms.known_at.';
+
+-- Rebuilds the live projections of some accounts (default: all) from their events.
+CREATE FUNCTION pms.rebuild_projections(account_ids uuid[] DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    households uuid[];
+    accounts uuid[];
+    pair_accounts uuid[];
+    pair_instruments uuid[];
+    rebuilt bigint;
+BEGIN
+    SELECT array_agg(a.household_id ORDER BY a.account_id), array_agg(a.account_id ORDER BY a.account_id)
+    INTO households, accounts
+    FROM pms.accounts a
+    WHERE rebuild_projections.account_ids IS NULL OR a.account_id = ANY (rebuild_projections.account_ids);
+    IF accounts IS NULL THEN
+        RETURN 0;
+    END IF;
+    PERFORM pms.lock_accounts(households, accounts);
+    DELETE FROM pms.position_projection p WHERE p.account_id = ANY (accounts);
+    SELECT array_agg(e.account_id), array_agg(e.instrument_id) INTO pair_accounts, pair_instruments
+    FROM (SELECT DISTINCT x.account_id, x.instrument_id FROM pms.executions x WHERE x.account_id = ANY (accounts)) e;
+    IF pair_accounts IS NOT NULL THEN
+        PERFORM pms.refold_positions(pair_accounts, pair_instruments);
+    END IF;
+    DELETE FROM pms.cash_projection c WHERE c.account_id = ANY (accounts);
+    INSERT INTO pms.cash_projection (household_id, account_id, currency, balance, last_value_date)
+    SELECT f.household_id, f.account_id, f.currency, sum(f.amount), max(f.value_date)
+    FROM (SELECT m.household_id, m.account_id, m.currency, m.amount, m.value_date
+          FROM pms.cash_movements m WHERE m.account_id = ANY (accounts)
+          UNION ALL
+          SELECT e.household_id, e.account_id, i.currency,
+                 pms.trade_cash(e.side, e.quantity, e.price, i.price_multiplier, cur.minor_units), e.settle_date
+          FROM pms.executions e
+          JOIN pms.instruments i ON i.instrument_id = e.instrument_id
+          JOIN pms.currencies cur ON cur.currency_code = i.currency
+          WHERE e.account_id = ANY (accounts)
+            AND NOT EXISTS (SELECT 1 FROM pms.execution_cancels x
+                            WHERE x.household_id = e.household_id AND x.execution_id = e.execution_id)) f
+    GROUP BY f.household_id, f.account_id, f.currency;
+    SELECT count(*) INTO rebuilt FROM pms.position_projection p WHERE p.account_id = ANY (accounts);
+    RETURN rebuilt;
+END
+$$;
+COMMENT ON FUNCTION pms.rebuild_projections(uuid[]) IS
+    'Recomputes the live position and cash projections of some accounts (all by default) from their events; returns the number of positions rebuilt. For repair and after a restore.';

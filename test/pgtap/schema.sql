@@ -4,7 +4,9 @@ BEGIN;
 SELECT plan(11);
 
 SELECT has_schema('pms');
-SELECT tables_are('pms', ARRAY['currencies', 'countries', 'events', 'households', 'accounts', 'instruments']);
+SELECT tables_are('pms', ARRAY['currencies', 'countries', 'events', 'households', 'accounts', 'instruments',
+                               'executions', 'execution_cancels', 'cash_movements', 'position_heads',
+                               'position_projection', 'cash_projection', 'position_checkpoints']);
 
 -- Client tables (household_id NOT NULL) lead every primary key and unique constraint with it.
 SELECT is_empty($$
@@ -70,8 +72,9 @@ $$, 'security definer functions use search_path = pg_catalog, pg_temp');
 -- User data is kept by pg_dump: every table holding loaded or client data is an extension config table.
 SELECT set_eq($$
     SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'pms'
-$$, ARRAY['pms.events', 'pms.households', 'pms.accounts', 'pms.instruments'],
-   'client and loaded tables are dumped by pg_dump');
+$$, ARRAY['pms.events', 'pms.households', 'pms.accounts', 'pms.instruments',
+          'pms.executions', 'pms.execution_cancels', 'pms.cash_movements'],
+   'client and loaded tables are dumped by pg_dump (projections are rebuilt, not dumped)');
 
 SELECT * FROM finish();
 ROLLBACK;
