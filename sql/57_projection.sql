@@ -60,18 +60,18 @@ COMMENT ON COLUMN pms.cash_projection.last_value_date IS 'Latest value or settle
 CREATE UNIQUE INDEX cash_projection_account_idx ON pms.cash_projection (account_id, currency);
 
 -- Locks the heads of the given accounts in account order (creating missing heads).
-CREATE FUNCTION pms.lock_accounts(household_ids uuid[], account_ids uuid[]) RETURNS void
+CREATE FUNCTION pms.lock_accounts(account_ids uuid[]) RETURNS void
 LANGUAGE sql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     INSERT INTO pms.position_heads (household_id, account_id)
-    SELECT h, a FROM unnest(household_ids, account_ids) AS u(h, a)
+    SELECT a.household_id, a.account_id FROM pms.accounts a WHERE a.account_id = ANY (account_ids)
     ON CONFLICT DO NOTHING;
     SELECT 1 FROM pms.position_heads
     WHERE account_id = ANY (account_ids) ORDER BY account_id FOR NO KEY UPDATE;
     UPDATE pms.position_heads SET version = version + 1 WHERE account_id = ANY (account_ids);
 $$;
-COMMENT ON FUNCTION pms.lock_accounts(uuid[], uuid[]) IS
+COMMENT ON FUNCTION pms.lock_accounts(uuid[]) IS
     'Internal: locks the position heads of accounts (in account order) so their projections are updated one writer at a time.';
 
 -- Recomputes the projection of the given (account, instrument) pairs from all their executions.
@@ -141,8 +141,6 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     bad record;
-    households uuid[];
-    accounts uuid[];
     refold_accounts uuid[];
     refold_instruments uuid[];
     pair_accounts uuid[];
@@ -178,10 +176,7 @@ BEGIN
     END IF;
 
     -- 2. One writer per account at a time.
-    SELECT array_agg(household_id ORDER BY account_id), array_agg(account_id ORDER BY account_id)
-    INTO households, accounts
-    FROM (SELECT DISTINCT household_id, account_id FROM new_rows) d;
-    PERFORM pms.lock_accounts(households, accounts);
+    PERFORM pms.lock_accounts(ARRAY(SELECT DISTINCT account_id FROM new_rows));
     DELETE FROM pms.position_checkpoints c
     USING (SELECT account_id, instrument_id, min(trade_date) AS trade_date, min(settle_date) AS settle_date
            FROM new_rows GROUP BY account_id, instrument_id) k
@@ -252,15 +247,11 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    households uuid[];
-    accounts uuid[];
     pair_accounts uuid[];
     pair_instruments uuid[];
 BEGIN
-    SELECT array_agg(h ORDER BY a), array_agg(a ORDER BY a) INTO households, accounts
-    FROM (SELECT DISTINCT e.household_id AS h, e.account_id AS a
-          FROM new_rows c JOIN pms.executions e USING (household_id, execution_id)) d;
-    PERFORM pms.lock_accounts(households, accounts);
+    PERFORM pms.lock_accounts(ARRAY(SELECT DISTINCT e.account_id
+                                    FROM new_rows c JOIN pms.executions e USING (household_id, execution_id)));
     DELETE FROM pms.position_checkpoints cp
     USING new_rows c JOIN pms.executions e USING (household_id, execution_id)
     WHERE cp.account_id = e.account_id AND cp.instrument_id = e.instrument_id
@@ -295,8 +286,6 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     bad record;
-    households uuid[];
-    accounts uuid[];
 BEGIN
     SELECT n.movement_id, n.account_id, n.household_id AS given_household, a.household_id AS account_household,
            n.currency, cur.currency_code IS NULL AS unknown_currency, n.kind, n.amount
@@ -343,10 +332,7 @@ BEGIN
         END IF;
     END IF;
 
-    SELECT array_agg(household_id ORDER BY account_id), array_agg(account_id ORDER BY account_id)
-    INTO households, accounts
-    FROM (SELECT DISTINCT household_id, account_id FROM new_rows) d;
-    PERFORM pms.lock_accounts(households, accounts);
+    PERFORM pms.lock_accounts(ARRAY(SELECT DISTINCT account_id FROM new_rows));
 
     INSERT INTO pms.cash_projection AS c (household_id, account_id, currency, balance, last_value_date)
     SELECT household_id, account_id, currency, sum(amount), max(value_date)

@@ -55,7 +55,6 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    households uuid[];
     accounts uuid[];
     written bigint;
 BEGIN
@@ -66,15 +65,10 @@ BEGIN
                   DETAIL = 'Checkpoints cut the history on trade dates or on settle dates.',
                   HINT = 'Pass basis => ''trade'' or basis => ''settle''.';
     END IF;
-    SELECT array_agg(a.household_id ORDER BY a.account_id), array_agg(a.account_id ORDER BY a.account_id)
-    INTO households, accounts
-    FROM pms.accounts a
-    WHERE checkpoint_positions.account_ids IS NULL OR a.account_id = ANY (checkpoint_positions.account_ids);
-    IF accounts IS NULL THEN
-        RETURN 0;
-    END IF;
+    accounts := ARRAY(SELECT a.account_id FROM pms.accounts a
+                      WHERE checkpoint_positions.account_ids IS NULL OR a.account_id = ANY (checkpoint_positions.account_ids));
     -- Writers of these accounts wait until the checkpoints are stored: nothing slips between.
-    PERFORM pms.lock_accounts(households, accounts);
+    PERFORM pms.lock_accounts(accounts);
     INSERT INTO pms.position_checkpoints AS c
     SELECT e.household_id, e.account_id, e.instrument_id, checkpoint_positions.basis, checkpoint_positions.through_date,
            greatest(max(e.recorded_at), max(x.recorded_at)),
@@ -159,6 +153,30 @@ $$;
 COMMENT ON FUNCTION pms.positions(uuid, date, timestamptz) IS
     'Non-zero positions of an account as of a business date (trade or settle basis per pms.position_basis), as known at a time; NULL arguments use pms.as_of / pms.known_at.';
 
+CREATE VIEW pms.cash_ledger AS
+SELECT m.household_id, m.account_id, m.currency, m.amount, m.kind, m.value_date,
+       m.recorded_at, NULL::timestamptz AS cancelled_at, m.movement_id AS source_id
+FROM pms.cash_movements m
+UNION ALL
+SELECT e.household_id, e.account_id, i.currency,
+       pms.trade_cash(e.side, e.quantity, e.price, i.price_multiplier, cur.minor_units),
+       e.side, e.settle_date, e.recorded_at, x.recorded_at, e.execution_id
+FROM pms.executions e
+JOIN pms.instruments i ON i.instrument_id = e.instrument_id
+JOIN pms.currencies cur ON cur.currency_code = i.currency
+LEFT JOIN pms.execution_cancels x ON x.household_id = e.household_id AND x.execution_id = e.execution_id;
+COMMENT ON VIEW pms.cash_ledger IS
+    'Every cash flow of every account: cash movements and trade settlements (cash history); cancelled trades carry cancelled_at.';
+COMMENT ON COLUMN pms.cash_ledger.household_id IS 'Household of the account.';
+COMMENT ON COLUMN pms.cash_ledger.account_id IS 'Account.';
+COMMENT ON COLUMN pms.cash_ledger.currency IS 'ISO 4217 currency of the flow.';
+COMMENT ON COLUMN pms.cash_ledger.amount IS 'Signed amount: positive into the account.';
+COMMENT ON COLUMN pms.cash_ledger.kind IS 'Cash movement kind, or BUY / SELL for a trade settlement.';
+COMMENT ON COLUMN pms.cash_ledger.value_date IS 'Value date, or settle date for a trade.';
+COMMENT ON COLUMN pms.cash_ledger.recorded_at IS 'Knowledge time of the flow.';
+COMMENT ON COLUMN pms.cash_ledger.cancelled_at IS 'Knowledge time of the trade''s cancellation, if it was cancelled.';
+COMMENT ON COLUMN pms.cash_ledger.source_id IS 'The cash movement or execution the flow comes from.';
+
 -- Cash balances of an account as of a date, as known at a time, per currency.
 CREATE FUNCTION pms.cash_balances(account_id uuid, as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL)
 RETURNS TABLE (currency text, balance numeric)
@@ -179,21 +197,12 @@ BEGIN
         RETURN;
     END IF;
     RETURN QUERY
-    SELECT f.currency, sum(f.amount)
-    FROM (SELECT m.currency, m.amount
-          FROM pms.cash_movements m
-          WHERE m.account_id = cash_balances.account_id AND m.value_date <= day AND m.recorded_at <= known
-          UNION ALL
-          SELECT i.currency, pms.trade_cash(e.side, e.quantity, e.price, i.price_multiplier, cur.minor_units)
-          FROM pms.executions e
-          JOIN pms.instruments i ON i.instrument_id = e.instrument_id
-          JOIN pms.currencies cur ON cur.currency_code = i.currency
-          WHERE e.account_id = cash_balances.account_id AND e.settle_date <= day AND e.recorded_at <= known
-            AND NOT EXISTS (SELECT 1 FROM pms.execution_cancels x
-                            WHERE x.household_id = e.household_id AND x.execution_id = e.execution_id
-                              AND x.recorded_at <= known)) f
-    GROUP BY f.currency
-    ORDER BY f.currency;
+    SELECT l.currency, sum(l.amount)
+    FROM pms.cash_ledger l
+    WHERE l.account_id = cash_balances.account_id AND l.value_date <= day AND l.recorded_at <= known
+      AND (l.cancelled_at IS NULL OR l.cancelled_at > known)
+    GROUP BY l.currency
+    ORDER BY l.currency;
 END
 $$;
 COMMENT ON FUNCTION pms.cash_balances(uuid, date, timestamptz) IS
@@ -205,20 +214,14 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    households uuid[];
     accounts uuid[];
     pair_accounts uuid[];
     pair_instruments uuid[];
     rebuilt bigint;
 BEGIN
-    SELECT array_agg(a.household_id ORDER BY a.account_id), array_agg(a.account_id ORDER BY a.account_id)
-    INTO households, accounts
-    FROM pms.accounts a
-    WHERE rebuild_projections.account_ids IS NULL OR a.account_id = ANY (rebuild_projections.account_ids);
-    IF accounts IS NULL THEN
-        RETURN 0;
-    END IF;
-    PERFORM pms.lock_accounts(households, accounts);
+    accounts := ARRAY(SELECT a.account_id FROM pms.accounts a
+                      WHERE rebuild_projections.account_ids IS NULL OR a.account_id = ANY (rebuild_projections.account_ids));
+    PERFORM pms.lock_accounts(accounts);
     DELETE FROM pms.position_projection p WHERE p.account_id = ANY (accounts);
     SELECT array_agg(e.account_id), array_agg(e.instrument_id) INTO pair_accounts, pair_instruments
     FROM (SELECT DISTINCT x.account_id, x.instrument_id FROM pms.executions x WHERE x.account_id = ANY (accounts)) e;
@@ -227,19 +230,10 @@ BEGIN
     END IF;
     DELETE FROM pms.cash_projection c WHERE c.account_id = ANY (accounts);
     INSERT INTO pms.cash_projection (household_id, account_id, currency, balance, last_value_date)
-    SELECT f.household_id, f.account_id, f.currency, sum(f.amount), max(f.value_date)
-    FROM (SELECT m.household_id, m.account_id, m.currency, m.amount, m.value_date
-          FROM pms.cash_movements m WHERE m.account_id = ANY (accounts)
-          UNION ALL
-          SELECT e.household_id, e.account_id, i.currency,
-                 pms.trade_cash(e.side, e.quantity, e.price, i.price_multiplier, cur.minor_units), e.settle_date
-          FROM pms.executions e
-          JOIN pms.instruments i ON i.instrument_id = e.instrument_id
-          JOIN pms.currencies cur ON cur.currency_code = i.currency
-          WHERE e.account_id = ANY (accounts)
-            AND NOT EXISTS (SELECT 1 FROM pms.execution_cancels x
-                            WHERE x.household_id = e.household_id AND x.execution_id = e.execution_id)) f
-    GROUP BY f.household_id, f.account_id, f.currency;
+    SELECT l.household_id, l.account_id, l.currency, sum(l.amount), max(l.value_date)
+    FROM pms.cash_ledger l
+    WHERE l.account_id = ANY (accounts) AND l.cancelled_at IS NULL
+    GROUP BY l.household_id, l.account_id, l.currency;
     SELECT count(*) INTO rebuilt FROM pms.position_projection p WHERE p.account_id = ANY (accounts);
     RETURN rebuilt;
 END
