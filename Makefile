@@ -9,6 +9,7 @@ SQL_SOURCES  = \
 	sql/20_events.sql \
 	sql/30_households.sql \
 	sql/40_instruments.sql \
+	sql/50_position_fold.sql \
 	sql/90_reads.sql
 
 MODULE_big   = $(EXTENSION)
@@ -16,7 +17,9 @@ OBJS         = \
 	src/pms.o \
 	src/append_only.o \
 	src/identifiers.o \
-	src/identifiers_sql.o
+	src/identifiers_sql.o \
+	src/position_fold.o \
+	src/position_fold_sql.o
 
 DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA         = $(filter-out $(DATA_built), $(wildcard sql/$(EXTENSION)--*--*.sql))
@@ -35,6 +38,9 @@ EXTRA_CLEAN  = $(DATA_built) results/ output_iso/ regression.diffs regression.ou
 PG_CONFIG   ?= $(shell test -x /usr/lib/postgresql/15/bin/pg_config && echo /usr/lib/postgresql/15/bin/pg_config || echo pg_config)
 PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# Objects that share a header are rebuilt when it changes (PGXS tracks no header dependencies).
+src/position_fold.o src/position_fold_sql.o: src/position_fold.h
 
 $(DATA_built): $(SQL_SOURCES) $(EXTENSION).control Makefile
 	@{ echo "-- pms $(EXTVERSION): generated from sql/*.sql by make; do not edit."; \
