@@ -322,14 +322,17 @@ ReportNull(const char *what)
 			 errhint("Filter out or complete the row before folding it.")));
 }
 
-/* Raises 22023 for an out-of-range numeric argument. */
+/* Raises 22023 for an out-of-range numeric argument (or start state field). */
 static void
 ReportBadValue(const char *what, const char *rule, Datum value)
 {
+	bool		start = strncmp(what, "start ", 6) == 0;
+
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("position_fold %s must be %s", what, rule),
-			 errdetail("The execution has %s %s.", what, NumericText(value)),
+			 errdetail("The value given for %s is %s.", what, NumericText(value)),
+			 start ? errhint("Pass a state made by pms.position_fold.") :
 			 errhint("Quantities are positive (a sell is side SELL), prices are not negative and multipliers are positive.")));
 }
 
