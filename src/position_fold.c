@@ -132,17 +132,12 @@ PmsDecAdd(PmsDecimal a, PmsDecimal b, PmsDecimal *r)
 	return true;
 }
 
-/* r = a - b, exactly; false when it does not fit. */
+/* r = a - b, exactly; false when it does not fit (negation is safe: no mantissa is INT128_MIN). */
 bool
 PmsDecSub(PmsDecimal a, PmsDecimal b, PmsDecimal *r)
 {
-	pms_int128	m;
-
-	if (!Align(&a, &b) || __builtin_sub_overflow(a.m, b.m, &m) || !MantissaOk(m))
-		return false;
-	r->m = m;
-	r->scale = a.scale;
-	return true;
+	b.m = -b.m;
+	return PmsDecAdd(a, b, r);
 }
 
 /* r = a * b, exactly; false when it does not fit. */
