@@ -24,7 +24,9 @@ OBJS         = \
 	src/identifiers_sql.o \
 	src/settings.o \
 	src/business_days.o \
-	src/executions.o
+	src/executions.o \
+	src/position_fold.o \
+	src/position_fold_sql.o
 
 DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA         = $(filter-out $(DATA_built), $(wildcard sql/$(EXTENSION)--*--*.sql))
@@ -43,6 +45,9 @@ EXTRA_CLEAN  = $(DATA_built) results/ output_iso/ regression.diffs regression.ou
 PG_CONFIG   ?= $(shell test -x /usr/lib/postgresql/15/bin/pg_config && echo /usr/lib/postgresql/15/bin/pg_config || echo pg_config)
 PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# PGXS tracks no header dependencies: rebuild every object when any header changes.
+$(OBJS): $(wildcard src/*.h)
 
 $(DATA_built): $(SQL_SOURCES) $(EXTENSION).control Makefile
 	@{ echo "-- pms $(EXTVERSION): generated from sql/*.sql by make; do not edit."; \
