@@ -9,6 +9,7 @@ SQL_SOURCES  = \
 	sql/20_events.sql \
 	sql/30_households.sql \
 	sql/40_instruments.sql \
+	sql/60_simulation.sql \
 	sql/90_reads.sql
 
 MODULE_big   = $(EXTENSION)
@@ -16,7 +17,13 @@ OBJS         = \
 	src/pms.o \
 	src/append_only.o \
 	src/identifiers.o \
-	src/identifiers_sql.o
+	src/identifiers_sql.o \
+	src/decimal.o \
+	src/simjson.o \
+	src/simulate.o \
+	src/simulate_request.o \
+	src/simulate_output.o \
+	src/simulate_sql.o
 
 DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA         = $(filter-out $(DATA_built), $(wildcard sql/$(EXTENSION)--*--*.sql))
