@@ -14,7 +14,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Allocation callback; must not return NULL (the backend's palloc raises instead). */
+/*
+ * Allocation callback; must not return NULL (the backend's palloc raises
+ * instead) and must return 16-byte-aligned memory (Dec is __int128).
+ */
 typedef struct SimAlloc
 {
 	void	   *(*alloc) (void *ctx, size_t size);

@@ -34,11 +34,17 @@ typedef struct CurrencyMemo
 	bool		spi_connected;
 } CurrencyMemo;
 
-/* Allocator for the pure core: the scratch memory context. */
+/*
+ * Allocator for the pure core: the scratch memory context.  The core keeps
+ * __int128 fields, which need 16-byte alignment (palloc guarantees only
+ * MAXALIGN, 8 bytes), so each block is over-allocated and aligned up.
+ */
 static void *
 ScratchAlloc(void *ctx, size_t size)
 {
-	return MemoryContextAllocHuge((MemoryContext) ctx, size);
+	char	   *p = MemoryContextAllocHuge((MemoryContext) ctx, size + 15);
+
+	return (void *) TYPEALIGN(16, p);
 }
 
 /* True when code is a row of pms.currencies (memoised per call). */
