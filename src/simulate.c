@@ -502,7 +502,13 @@ SizeTrade(Run *run, Instr *in)
 	}
 	ccy = in->rate == DEC_ONE ? DecAbs(delta) : Div(run, DecAbs(delta), in->rate);
 	in->trade_side = delta > 0 ? 1 : -1;
-	if (in->shelf->asset_class == ASSET_FUND)
+	if (in->target_weight == 0)
+	{
+		/* A zero target exits the whole position, whatever the rounding. */
+		in->trade_qty = in->held;
+		in->notional = DecRound(Mul(run, in->held, price), 2);
+	}
+	else if (in->shelf->asset_class == ASSET_FUND)
 	{
 		in->notional = DecRound(ccy, 2);
 		in->trade_qty = DecRound(Div(run, in->notional, price), 6);
@@ -822,7 +828,9 @@ SimRun(const SimRequest *req, SimAlloc *mem, SimError *err)
 	CollectInstruments(&run);
 
 	CheckSkew(&run);
+	Blocked(res, STAGE_VALIDATION);
 	BuildUniverse(&run);
+	Blocked(res, STAGE_UNIVERSE);
 	CheckFxAndValue(&run);
 	if (!Blocked(res, STAGE_VALIDATION) && res->total_before <= 0)
 		AddIssue(&run, true, "NO_PORTFOLIO_VALUE", req->portfolio_id,

@@ -3,8 +3,8 @@
  *		Writes the simulator's response JSON (issue 6 shape) and offers the
  *		text-in/text-out entry point used by the SQL glue and unit tests.
  *
- * Number formats (documented in docs/simulation.md): money amounts with
- * exactly 2 decimals, weights and ratios with exactly 6, quantities exact with
+ * Number formats (documented in docs/simulation.md): money amounts (and FX
+ * intent quantities, which are amounts) with exactly 2 decimals, weights and ratios with exactly 6, quantities exact with
  * trailing zeros removed; all rounding half away from zero.  Lists are
  * written in pipeline order, which is instrument_id / currency order.
  */
@@ -101,7 +101,10 @@ Intents(JsonBuf *b, const SimResult *res)
 		JsonBufString(b, it->instrument_id);
 		JsonBufPuts(b, it->side > 0 ? ",\"side\":\"BUY\"" : ",\"side\":\"SELL\"");
 		JsonBufPuts(b, ",\"quantity\":");
-		Quantity(b, it->quantity);
+		if (it->fx)
+			Number(b, it->quantity, 2);	/* the bought currency amount */
+		else
+			Quantity(b, it->quantity);
 		JsonBufPuts(b, ",\"notional_estimated\":");
 		Money(b, it->amount, it->currency);
 		JsonBufPuts(b, ",\"rationale\":{\"code\":");
