@@ -59,54 +59,47 @@ Message(Run *run, const char *fmt,...)
 	return out;
 }
 
-/* Checked arithmetic: on overflow, flag the run and return 0. */
+/* Result of a checked operation: r, or 0 with the run flagged on overflow. */
+static Dec
+Checked(Run *run, bool ok, Dec r)
+{
+	if (!ok)
+		run->overflow = true;
+	return ok ? r : 0;
+}
+
+/* Checked arithmetic (decimal.h semantics). */
 static Dec
 Add(Run *run, Dec a, Dec b)
 {
-	Dec			r;
+	Dec			r = 0;
+	bool		ok = DecAdd(a, b, &r);
 
-	if (!DecAdd(a, b, &r))
-	{
-		run->overflow = true;
-		return 0;
-	}
-	return r;
+	return Checked(run, ok, r);
 }
 static Dec
 Sub(Run *run, Dec a, Dec b)
 {
-	Dec			r;
+	Dec			r = 0;
+	bool		ok = DecSub(a, b, &r);
 
-	if (!DecSub(a, b, &r))
-	{
-		run->overflow = true;
-		return 0;
-	}
-	return r;
+	return Checked(run, ok, r);
 }
 static Dec
 Mul(Run *run, Dec a, Dec b)
 {
-	Dec			r;
+	Dec			r = 0;
+	bool		ok = DecMul(a, b, &r);
 
-	if (!DecMul(a, b, &r))
-	{
-		run->overflow = true;
-		return 0;
-	}
-	return r;
+	return Checked(run, ok, r);
 }
 static Dec
 Div(Run *run, Dec a, Dec b)
 {
-	Dec			r;
+	Dec			r = 0;
+	bool		ok = DecDiv(a, b, &r);
 
-	if (!DecDiv(a, b, &r))
-	{
-		run->overflow = true;
-		return 0;
-	}
-	return r;
+	return Checked(run, ok, r);
 }
 
 /* Weight as a percentage with one decimal, e.g. "15.0%" (buf of 48 bytes). */
@@ -411,8 +404,7 @@ BuildTargets(Run *run)
 			{
 				Instr	   *o = &res->instr[m];
 
-				if (o->eligible && !o->capped && o->model_weight > 0 &&
-					o->shelf->asset_class == in->shelf->asset_class)
+				if (SimIsRecipient(o, in))
 				{
 					pool = Add(run, pool, o->model_weight);
 					rec->nrecipients++;
@@ -429,8 +421,7 @@ BuildTargets(Run *run)
 			{
 				Instr	   *o = &res->instr[m];
 
-				if (o->eligible && !o->capped && o->model_weight > 0 &&
-					o->shelf->asset_class == in->shelf->asset_class)
+				if (SimIsRecipient(o, in))
 				{
 					o->recipient = true;
 					o->target_weight = Add(run, o->target_weight,
@@ -796,10 +787,7 @@ EvaluateRule(Run *run, const SimRule *rule, RuleResult *rr)
 		Pct(run, rule->limit, l);
 	AddIssue(run, rule->hard, rule->hard ? "HARD_RULE_BREACH" : "SOFT_RULE_BREACH", rule->rule_id,
 			 Message(run, "%s %s fails after the trades: measured %s, limit %s.",
-					 rule->type == RULE_MAX_POSITION_WEIGHT ? "MAX_POSITION_WEIGHT" :
-					 rule->type == RULE_MIN_CASH_WEIGHT ? "MIN_CASH_WEIGHT" :
-					 rule->type == RULE_MAX_CASH_WEIGHT ? "MAX_CASH_WEIGHT" :
-					 rule->type == RULE_MAX_ASSET_CLASS_WEIGHT ? "MAX_ASSET_CLASS_WEIGHT" : "NO_NEGATIVE_CASH",
+					 SimRuleTypeNames[rule->type],
 					 rule->rule_id, m, l));
 }
 

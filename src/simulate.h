@@ -44,6 +44,9 @@ typedef enum RuleType
 	RULE_NO_NEGATIVE_CASH
 } RuleType;
 
+/* Names of the rule types, indexed by RuleType, NULL-terminated. */
+extern const char *const SimRuleTypeNames[];
+
 typedef struct SimPosition
 {
 	const char *instrument_id;

@@ -141,6 +141,14 @@ struct SimResult
 	int			nexcluded;
 };
 
+/* True when o receives redistributed excess from capped (same asset class, eligible, uncapped, weighted). */
+static inline bool
+SimIsRecipient(const Instr *o, const Instr *capped)
+{
+	return o->eligible && !o->capped && o->model_weight > 0 &&
+		o->shelf->asset_class == capped->shelf->asset_class;
+}
+
 /* Code of an exclusion reason, e.g. SHELF_STATUS_BANNED. */
 extern const char *SimExclusionCode(Exclusion e);
 

@@ -12,6 +12,15 @@
 
 #include <string.h>
 
+/* Writes the comma before every list element but the first. */
+static void
+Sep(JsonBuf *b, bool *first)
+{
+	if (!*first)
+		JsonBufChar(b, ',');
+	*first = false;
+}
+
 /* Writes a Dec with a fixed number of decimals. */
 static void
 Number(JsonBuf *b, Dec v, int places)
@@ -129,9 +138,7 @@ Universe(JsonBuf *b, const SimResult *res)
 	for (int k = 0; k < res->ninstr; k++)
 		if (res->instr[k].eligible)
 		{
-			if (!first)
-				JsonBufChar(b, ',');
-			first = false;
+			Sep(b, &first);
 			JsonBufString(b, res->instr[k].id);
 		}
 	JsonBufPuts(b, "],\"excluded\":[");
@@ -139,9 +146,7 @@ Universe(JsonBuf *b, const SimResult *res)
 	for (int k = 0; k < res->ninstr; k++)
 		if (!res->instr[k].eligible)
 		{
-			if (!first)
-				JsonBufChar(b, ',');
-			first = false;
+			Sep(b, &first);
 			JsonBufPuts(b, "{\"instrument_id\":");
 			JsonBufString(b, res->instr[k].id);
 			JsonBufPuts(b, ",\"reason\":");
@@ -171,9 +176,7 @@ AfterState(JsonBuf *b, const SimRequest *req, const SimResult *res)
 
 		if (in->after_qty <= 0)
 			continue;
-		if (!first)
-			JsonBufChar(b, ',');
-		first = false;
+		Sep(b, &first);
 		JsonBufPuts(b, "{\"instrument_id\":");
 		JsonBufString(b, in->id);
 		JsonBufPuts(b, ",\"quantity\":");
@@ -216,9 +219,6 @@ AfterState(JsonBuf *b, const SimRequest *req, const SimResult *res)
 static void
 RuleResults(JsonBuf *b, const SimResult *res)
 {
-	static const char *const types[] = {"MAX_POSITION_WEIGHT", "MIN_CASH_WEIGHT", "MAX_CASH_WEIGHT",
-	"MAX_ASSET_CLASS_WEIGHT", "NO_NEGATIVE_CASH"};
-
 	JsonBufChar(b, '[');
 	for (int k = 0; k < res->nrules; k++)
 	{
@@ -229,7 +229,7 @@ RuleResults(JsonBuf *b, const SimResult *res)
 		JsonBufPuts(b, "{\"rule_id\":");
 		JsonBufString(b, r->rule->rule_id);
 		JsonBufPuts(b, ",\"type\":");
-		JsonBufString(b, types[r->rule->type]);
+		JsonBufString(b, SimRuleTypeNames[r->rule->type]);
 		JsonBufPuts(b, r->rule->hard ? ",\"severity\":\"HARD\"" : ",\"severity\":\"SOFT\"");
 		JsonBufPuts(b, r->passed ? ",\"passed\":true" : ",\"passed\":false");
 		JsonBufPuts(b, ",\"measured\":");
@@ -258,9 +258,7 @@ Diagnostics(JsonBuf *b, const SimResult *res)
 
 		if (!in->dust)
 			continue;
-		if (!first)
-			JsonBufChar(b, ',');
-		first = false;
+		Sep(b, &first);
 		JsonBufPuts(b, "{\"instrument_id\":");
 		JsonBufString(b, in->id);
 		JsonBufPuts(b, in->trade_side > 0 ? ",\"side\":\"BUY\"" : ",\"side\":\"SELL\"");
@@ -363,12 +361,9 @@ Explanation(JsonBuf *b, const SimRequest *req, const SimResult *res)
 		{
 			const Instr *o = &res->instr[m];
 
-			if (o->eligible && !o->capped && o->model_weight > 0 &&
-				o->shelf->asset_class == c->capped->shelf->asset_class)
+			if (SimIsRecipient(o, c->capped))
 			{
-				if (!first)
-					JsonBufChar(b, ',');
-				first = false;
+				Sep(b, &first);
 				JsonBufString(b, o->id);
 			}
 		}

@@ -449,42 +449,45 @@ CheckUnique(ReadCtx *c, const void *first, size_t stride, int n, bool inline_key
 	return true;
 }
 
-/* qsort comparators: every list is ordered by its key. */
-static int
-ComparePosition(const void *a, const void *b)
+/* Reads an array member and allocates n zeroed elements for it (0 when absent). */
+static bool
+ReadList(ReadCtx *c, const JsonNode *obj, const char *path, const char *key, bool required,
+		 size_t size, const JsonNode **arr, int *n, void **items)
 {
-	return strcmp(((const SimPosition *) a)->instrument_id, ((const SimPosition *) b)->instrument_id);
-}
-static int
-CompareCash(const void *a, const void *b)
-{
-	return strcmp(((const SimCash *) a)->currency, ((const SimCash *) b)->currency);
-}
-static int
-ComparePrice(const void *a, const void *b)
-{
-	return strcmp(((const SimPrice *) a)->instrument_id, ((const SimPrice *) b)->instrument_id);
-}
-static int
-CompareFx(const void *a, const void *b)
-{
-	return strcmp(((const SimFxRate *) a)->currency, ((const SimFxRate *) b)->currency);
-}
-static int
-CompareTarget(const void *a, const void *b)
-{
-	return strcmp(((const SimTarget *) a)->instrument_id, ((const SimTarget *) b)->instrument_id);
-}
-static int
-CompareShelf(const void *a, const void *b)
-{
-	return strcmp(((const SimShelfEntry *) a)->instrument_id, ((const SimShelfEntry *) b)->instrument_id);
+	if (!ReadArray(c, obj, path, key, required, arr))
+		return false;
+	*n = *arr ? (*arr)->count : 0;
+	*items = AllocArray(c, *n, size);
+	return true;
 }
 
-static int
-CompareRule(const void *a, const void *b)
+static int	CompareIdFirst(const void *a, const void *b);
+static int	CompareCodeFirst(const void *a, const void *b);
+
+/* Refuses duplicate keys, then sorts the list by its key (the first member). */
+static bool
+SortUnique(ReadCtx *c, void *items, size_t size, int n, bool inline_key,
+		   const char *arraypath, const char *field)
 {
-	return strcmp(((const SimRule *) a)->rule_id, ((const SimRule *) b)->rule_id);
+	if (!CheckUnique(c, items, size, n, inline_key, arraypath, field))
+		return false;
+	qsort(items, n, size, inline_key ? CompareCodeFirst : CompareIdFirst);
+	return true;
+}
+
+/*
+ * qsort comparators: every list is ordered by its key, which is the first
+ * member of each struct (a const char * id, or an inline char[4] code).
+ */
+static int
+CompareIdFirst(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+static int
+CompareCodeFirst(const void *a, const void *b)
+{
+	return strcmp((const char *) a, (const char *) b);
 }
 
 /* Checks that element i of array is an object with only the allowed keys. */
@@ -503,7 +506,8 @@ ElementObject(ReadCtx *c, const JsonNode *arr, int i, const char *arraypath,
 
 static const char *const shelf_names[] = {"APPROVED", "RESTRICTED", "BANNED", "SUSPENDED", NULL};
 static const char *const class_names[] = {"EQUITY", "ETF", "BOND", "FUND", NULL};
-static const char *const rule_names[] = {"MAX_POSITION_WEIGHT", "MIN_CASH_WEIGHT", "MAX_CASH_WEIGHT",
+/* Rule type names, indexed by RuleType (NULL-terminated for ReadEnum). */
+const char *const SimRuleTypeNames[] = {"MAX_POSITION_WEIGHT", "MIN_CASH_WEIGHT", "MAX_CASH_WEIGHT",
 "MAX_ASSET_CLASS_WEIGHT", "NO_NEGATIVE_CASH", NULL};
 static const char *const severity_names[] = {"HARD", "SOFT", NULL};
 
@@ -527,10 +531,8 @@ ReadPortfolio(ReadCtx *c, const JsonNode *root, SimRequest *req)
 		!ReadTimestamp(c, ps, path, "as_of", true, &req->portfolio_as_of))
 		return false;
 
-	if (!ReadArray(c, ps, path, "positions", true, &arr))
+	if (!ReadList(c, ps, path, "positions", true, sizeof(SimPosition), &arr, &req->npositions, (void **) &req->positions))
 		return false;
-	req->npositions = arr->count;
-	req->positions = AllocArray(c, arr->count, sizeof(SimPosition));
 	for (int i = 0; i < arr->count; i++)
 	{
 		SimPosition *pos = &req->positions[i];
@@ -542,14 +544,12 @@ ReadPortfolio(ReadCtx *c, const JsonNode *root, SimRequest *req)
 						"quantity must not be negative", "a held quantity is zero or more"))
 			return false;
 	}
-	if (!CheckUnique(c, req->positions, sizeof(SimPosition), req->npositions, false,
+	if (!SortUnique(c, req->positions, sizeof(SimPosition), req->npositions, false,
 					 "$.portfolio_snapshot.positions", "instrument_id"))
 		return false;
 
-	if (!ReadArray(c, ps, path, "cash_balances", false, &arr))
+	if (!ReadList(c, ps, path, "cash_balances", false, sizeof(SimCash), &arr, &req->ncash, (void **) &req->cash))
 		return false;
-	req->ncash = arr ? arr->count : 0;
-	req->cash = AllocArray(c, req->ncash, sizeof(SimCash));
 	for (int i = 0; i < req->ncash; i++)
 	{
 		if (!ElementObject(c, arr, i, "$.portfolio_snapshot.cash_balances", ckeys, p, sizeof(p)) ||
@@ -557,11 +557,9 @@ ReadPortfolio(ReadCtx *c, const JsonNode *root, SimRequest *req)
 			!ReadDec(c, arr->items[i], p, "amount", true, &req->cash[i].amount, NULL))
 			return false;
 	}
-	if (!CheckUnique(c, req->cash, sizeof(SimCash), req->ncash, true,
+	if (!SortUnique(c, req->cash, sizeof(SimCash), req->ncash, true,
 					 "$.portfolio_snapshot.cash_balances", "currency"))
 		return false;
-	qsort(req->positions, req->npositions, sizeof(SimPosition), ComparePosition);
-	qsort(req->cash, req->ncash, sizeof(SimCash), CompareCash);
 	return true;
 }
 
@@ -582,10 +580,8 @@ ReadMarket(ReadCtx *c, const JsonNode *root, SimRequest *req)
 		!ReadTimestamp(c, md, path, "as_of", true, &req->market_as_of))
 		return false;
 
-	if (!ReadArray(c, md, path, "prices", true, &arr))
+	if (!ReadList(c, md, path, "prices", true, sizeof(SimPrice), &arr, &req->nprices, (void **) &req->prices))
 		return false;
-	req->nprices = arr->count;
-	req->prices = AllocArray(c, arr->count, sizeof(SimPrice));
 	for (int i = 0; i < arr->count; i++)
 	{
 		SimPrice   *pr = &req->prices[i];
@@ -600,14 +596,12 @@ ReadMarket(ReadCtx *c, const JsonNode *root, SimRequest *req)
 			!ReadTimestamp(c, arr->items[i], p, "as_of", false, &pr->as_of))
 			return false;
 	}
-	if (!CheckUnique(c, req->prices, sizeof(SimPrice), req->nprices, false,
+	if (!SortUnique(c, req->prices, sizeof(SimPrice), req->nprices, false,
 					 "$.market_data_snapshot.prices", "instrument_id"))
 		return false;
 
-	if (!ReadArray(c, md, path, "fx_rates", false, &arr))
+	if (!ReadList(c, md, path, "fx_rates", false, sizeof(SimFxRate), &arr, &req->nfx, (void **) &req->fx_rates))
 		return false;
-	req->nfx = arr ? arr->count : 0;
-	req->fx_rates = AllocArray(c, req->nfx, sizeof(SimFxRate));
 	for (int i = 0; i < req->nfx; i++)
 	{
 		SimFxRate  *fx = &req->fx_rates[i];
@@ -624,11 +618,9 @@ ReadMarket(ReadCtx *c, const JsonNode *root, SimRequest *req)
 						"fx rate of the base currency must be 1",
 						"rates are base units per unit of currency, so %s itself is 1.", req->base_currency);
 	}
-	if (!CheckUnique(c, req->fx_rates, sizeof(SimFxRate), req->nfx, true,
+	if (!SortUnique(c, req->fx_rates, sizeof(SimFxRate), req->nfx, true,
 					 "$.market_data_snapshot.fx_rates", "currency"))
 		return false;
-	qsort(req->prices, req->nprices, sizeof(SimPrice), ComparePrice);
-	qsort(req->fx_rates, req->nfx, sizeof(SimFxRate), CompareFx);
 	return true;
 }
 
@@ -646,10 +638,8 @@ ReadModel(ReadCtx *c, const JsonNode *root, SimRequest *req)
 
 	if (!ReadObject(c, root, "$", "model_portfolio", true, &mp) || !CheckKeys(c, mp, path, keys) ||
 		!ReadId(c, mp, path, "model_portfolio_id", true, &req->model_portfolio_id) ||
-		!ReadArray(c, mp, path, "targets", true, &arr))
+		!ReadList(c, mp, path, "targets", true, sizeof(SimTarget), &arr, &req->ntargets, (void **) &req->targets))
 		return false;
-	req->ntargets = arr->count;
-	req->targets = AllocArray(c, arr->count, sizeof(SimTarget));
 	for (int i = 0; i < arr->count; i++)
 	{
 		SimTarget  *t = &req->targets[i];
@@ -670,10 +660,9 @@ ReadModel(ReadCtx *c, const JsonNode *root, SimRequest *req)
 		return Fail(c, SIM_ERR_VALUE, "$.model_portfolio.targets", "model weights sum to more than 1",
 					"the weights add up to %s; the rest of 1 is the cash target, so the sum cannot exceed 1.", num);
 	}
-	if (!CheckUnique(c, req->targets, sizeof(SimTarget), req->ntargets, false,
+	if (!SortUnique(c, req->targets, sizeof(SimTarget), req->ntargets, false,
 					 "$.model_portfolio.targets", "instrument_id"))
 		return false;
-	qsort(req->targets, req->ntargets, sizeof(SimTarget), CompareTarget);
 	return true;
 }
 
@@ -685,10 +674,8 @@ ReadShelf(ReadCtx *c, const JsonNode *root, SimRequest *req)
 	const JsonNode *arr;
 	char		p[200];
 
-	if (!ReadArray(c, root, "$", "shelf_entries", true, &arr))
+	if (!ReadList(c, root, "$", "shelf_entries", true, sizeof(SimShelfEntry), &arr, &req->nshelf, (void **) &req->shelf))
 		return false;
-	req->nshelf = arr->count;
-	req->shelf = AllocArray(c, arr->count, sizeof(SimShelfEntry));
 	for (int i = 0; i < arr->count; i++)
 	{
 		SimShelfEntry *s = &req->shelf[i];
@@ -708,10 +695,9 @@ ReadShelf(ReadCtx *c, const JsonNode *root, SimRequest *req)
 		s->status = (ShelfStatus) status;
 		s->asset_class = (AssetClass) cls;
 	}
-	if (!CheckUnique(c, req->shelf, sizeof(SimShelfEntry), req->nshelf, false,
+	if (!SortUnique(c, req->shelf, sizeof(SimShelfEntry), req->nshelf, false,
 					 "$.shelf_entries", "instrument_id"))
 		return false;
-	qsort(req->shelf, req->nshelf, sizeof(SimShelfEntry), CompareShelf);
 	return true;
 }
 
@@ -734,10 +720,8 @@ ReadPolicy(ReadCtx *c, const JsonNode *root, SimRequest *req)
 		 !CheckRange(c, path, "single_position_max_weight", req->single_position_max_weight,
 					 &dec_zero, true, &dec_one, "single_position_max_weight must be above 0 and at most 1",
 					 "the cap is a fraction of total value")) ||
-		!ReadArray(c, pol, path, "rules", false, &arr))
+		!ReadList(c, pol, path, "rules", false, sizeof(SimRule), &arr, &req->nrules, (void **) &req->rules))
 		return false;
-	req->nrules = arr ? arr->count : 0;
-	req->rules = AllocArray(c, req->nrules, sizeof(SimRule));
 	for (int i = 0; i < req->nrules; i++)
 	{
 		SimRule    *r = &req->rules[i];
@@ -748,7 +732,7 @@ ReadPolicy(ReadCtx *c, const JsonNode *root, SimRequest *req)
 
 		if (!ElementObject(c, arr, i, "$.policy.rules", rkeys, p, sizeof(p)) ||
 			!ReadId(c, e, p, "rule_id", true, &r->rule_id) ||
-			!ReadEnum(c, e, p, "type", rule_names,
+			!ReadEnum(c, e, p, "type", SimRuleTypeNames,
 					  "MAX_POSITION_WEIGHT, MIN_CASH_WEIGHT, MAX_CASH_WEIGHT, MAX_ASSET_CLASS_WEIGHT, NO_NEGATIVE_CASH",
 					  &type) ||
 			!ReadEnum(c, e, p, "severity", severity_names, "HARD, SOFT", &sev))
@@ -783,10 +767,7 @@ ReadPolicy(ReadCtx *c, const JsonNode *root, SimRequest *req)
 						"remove asset_class or change the rule type.");
 		}
 	}
-	if (!CheckUnique(c, req->rules, sizeof(SimRule), req->nrules, false, "$.policy.rules", "rule_id"))
-		return false;
-	qsort(req->rules, req->nrules, sizeof(SimRule), CompareRule);
-	return true;
+	return SortUnique(c, req->rules, sizeof(SimRule), req->nrules, false, "$.policy.rules", "rule_id");
 }
 
 /* Reads $.options, all optional, defaults as in the issue. */

@@ -43,83 +43,95 @@ ReadAll(FILE *f, size_t *len)
 	return buf;
 }
 
-/* Checks one decimal expectation; counts failures. */
-static int	failures = 0;
-static void
-Expect(const char *what, const char *got, const char *want)
+/* One decimal check: op applied to a (and b), formatted, compared with want. */
+typedef struct DecCase
 {
-	if (strcmp(got, want) != 0)
-	{
-		printf("FAIL %s: got %s, want %s\n", what, got, want);
-		failures++;
-	}
-}
+	char		op;				/* r round, u round up, t trim, m mul, d div, f floor div, p parse status */
+	const char *a;
+	const char *b;				/* second operand, or places for r/u */
+	const char *want;
+} DecCase;
 
-/* Parses s, failing loudly on error. */
-static Dec
-P(const char *s)
-{
-	Dec			d = 0;
-
-	if (DecParse(s, strlen(s), &d) != DEC_OK)
-	{
-		printf("FAIL parse %s\n", s);
-		failures++;
-	}
-	return d;
-}
+static const DecCase dec_cases[] = {
+	{'r', "2.345", "2", "2.35"},	/* half away from zero */
+	{'r', "-2.345", "2", "-2.35"},
+	{'r', "2.344999999999", "2", "2.34"},
+	{'u', "1.001", "2", "1.01"},
+	{'t', "100.500000", NULL, "100.5"},
+	{'t', "1e3", NULL, "1000"},
+	{'t', "1.5E-2", NULL, "0.015"},
+	{'m', "233.345", "1", "233.345"},
+	{'m', "0.000000000001", "0.5", "0.000000000001"},	/* rounds half away at 12 places */
+	{'m', "999999999999999999", "100", "99999999999999999900"},
+	{'m', "999999999999999999", "999999999999999999", "overflow"},
+	{'d', "1", "3", "0.333333333333"},
+	{'d', "2", "3", "0.666666666667"},
+	{'d', "50000", "0.9", "55555.555555555556"},
+	{'f', "233.345", "33.335", "7"},	/* exact boundary */
+	{'f', "233.344999999999", "33.335", "6"},
+	{'p', "0.1234567890123", NULL, "too precise"},
+	{'p', "0.1000000000000000", NULL, "ok"},
+	{'p', "1000000000000000000", NULL, "too large"},
+	{'p', "1.", NULL, "syntax"},
+};
 
 /* Unit checks of the fixed-point decimal (rounding, range, exactness). */
 static int
 SelfTest(void)
 {
-	char		buf[64];
-	Dec			r;
+	static const char *const status[] = {"ok", "syntax", "too precise", "too large"};
+	int			failures = 0;
 
-	DecFormat(P("2.345"), 2, buf);
-	Expect("round half away 2.345", buf, "2.35");
-	DecFormat(P("-2.345"), 2, buf);
-	Expect("round half away -2.345", buf, "-2.35");
-	DecFormat(P("2.344999999999"), 2, buf);
-	Expect("round 2.344999999999", buf, "2.34");
-	DecFormat(DecRoundUp(P("1.001"), 2), 2, buf);
-	Expect("round up 1.001", buf, "1.01");
-	DecFormatTrim(P("100.500000"), buf);
-	Expect("trim", buf, "100.5");
-	DecFormatTrim(P("1e3"), buf);
-	Expect("exponent", buf, "1000");
-	DecFormatTrim(P("1.5E-2"), buf);
-	Expect("negative exponent", buf, "0.015");
-	DecMul(P("233.345"), P("1"), &r);
-	DecFormatTrim(r, buf);
-	Expect("mul exact", buf, "233.345");
-	DecMul(P("0.000000000001"), P("0.5"), &r);
-	DecFormatTrim(r, buf);
-	Expect("mul rounds half away at 12 places", buf, "0.000000000001");
-	DecMul(P("999999999999999999"), P("100"), &r);
-	DecFormatTrim(r, buf);
-	Expect("mul large", buf, "99999999999999999900");
-	Expect("mul overflow", DecMul(P("999999999999999999"), P("999999999999999999"), &r) ? "ok" : "overflow", "overflow");
-	DecDiv(P("1"), P("3"), &r);
-	DecFormatTrim(r, buf);
-	Expect("div 1/3", buf, "0.333333333333");
-	DecDiv(P("2"), P("3"), &r);
-	DecFormatTrim(r, buf);
-	Expect("div 2/3 rounds", buf, "0.666666666667");
-	DecDiv(P("50000"), P("0.9"), &r);
-	DecFormatTrim(r, buf);
-	Expect("div by rate", buf, "55555.555555555556");
-	DecDivFloor(P("233.345"), P("33.335"), &r);
-	DecFormatTrim(r, buf);
-	Expect("floor exact boundary", buf, "7");
-	DecDivFloor(P("233.344999999999"), P("33.335"), &r);
-	DecFormatTrim(r, buf);
-	Expect("floor just below boundary", buf, "6");
-	Expect("too precise", DecParse("0.1234567890123", 15, &r) == DEC_TOO_PRECISE ? "yes" : "no", "yes");
-	Expect("trailing zeros beyond 12 places", DecParse("0.1000000000000000", 18, &r) == DEC_OK ? "yes" : "no", "yes");
-	Expect("too large", DecParse("1000000000000000000", 19, &r) == DEC_TOO_LARGE ? "yes" : "no", "yes");
-	Expect("syntax", DecParse("1.", 2, &r) == DEC_SYNTAX ? "yes" : "no", "yes");
-	printf("%s (%d failures)\n", failures ? "FAILED" : "decimal self-test passed", failures);
+	for (size_t k = 0; k < sizeof(dec_cases) / sizeof(dec_cases[0]); k++)
+	{
+		const DecCase *t = &dec_cases[k];
+		Dec			a = 0,
+					b = 0,
+					r = 0;
+		char		got[64];
+		bool		ok = true;
+		DecParseStatus st = DecParse(t->a, strlen(t->a), &a);
+
+		if (t->b && t->op != 'r' && t->op != 'u')
+			DecParse(t->b, strlen(t->b), &b);
+		switch (t->op)
+		{
+			case 'r':
+				DecFormat(a, atoi(t->b), got);
+				break;
+			case 'u':
+				DecFormat(DecRoundUp(a, atoi(t->b)), atoi(t->b), got);
+				break;
+			case 'm':
+				ok = DecMul(a, b, &r);
+				break;
+			case 'd':
+				ok = DecDiv(a, b, &r);
+				break;
+			case 'f':
+				ok = DecDivFloor(a, b, &r);
+				break;
+			case 't':
+				r = a;
+				break;
+			default:
+				snprintf(got, sizeof(got), "%s", status[st]);
+		}
+		if (strchr("mdft", t->op))
+		{
+			if (ok)
+				DecFormatTrim(r, got);
+			else
+				snprintf(got, sizeof(got), "overflow");
+		}
+		if (strcmp(got, t->want) != 0)
+		{
+			printf("FAIL %c %s %s: got %s, want %s\n", t->op, t->a, t->b ? t->b : "", got, t->want);
+			failures++;
+		}
+	}
+	printf("%s (%d cases, %d failures)\n", failures ? "FAILED" : "decimal self-test passed",
+		   (int) (sizeof(dec_cases) / sizeof(dec_cases[0])), failures);
 	return failures ? 1 : 0;
 }
 
