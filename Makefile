@@ -14,6 +14,7 @@ SQL_SOURCES  = \
 	sql/57_projection.sql \
 	sql/58_trading_commands.sql \
 	sql/59_time_travel.sql \
+	sql/60_simulation.sql \
 	sql/90_reads.sql
 
 MODULE_big   = $(EXTENSION)
@@ -26,7 +27,13 @@ OBJS         = \
 	src/business_days.o \
 	src/executions.o \
 	src/position_fold.o \
-	src/position_fold_sql.o
+	src/position_fold_sql.o \
+	src/decimal.o \
+	src/simjson.o \
+	src/simulate.o \
+	src/simulate_request.o \
+	src/simulate_output.o \
+	src/simulate_sql.o
 
 DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA         = $(filter-out $(DATA_built), $(wildcard sql/$(EXTENSION)--*--*.sql))
