@@ -15,6 +15,7 @@ SQL_SOURCES  = \
 	sql/58_trading_commands.sql \
 	sql/59_time_travel.sql \
 	sql/60_simulation.sql \
+	sql/61_snapshot_request.sql \
 	sql/90_reads.sql
 
 MODULE_big   = $(EXTENSION)

@@ -27,3 +27,33 @@ FROM pms.account_positions WHERE account_id = '20000000-0000-4000-8000-000000000
 ORDER BY description;
 SELECT currency, balance FROM pms.account_cash WHERE account_id = '20000000-0000-4000-8000-000000000001';
 RESET pms.as_of;
+
+\echo '== Rebalance simulation for Whitman Joint Brokerage (demo prices: last fill; demo model: equal weights, 10% cash)'
+WITH base AS (
+    SELECT pms.snapshot_request('20000000-0000-4000-8000-000000000001', 'demo-equal-weight') AS r
+), held AS (
+    SELECT p->>'instrument_id' AS instrument_id FROM base, jsonb_array_elements(r->'portfolio_snapshot'->'positions') p
+), last_fill AS (
+    SELECT DISTINCT ON (e.instrument_id) e.instrument_id::text AS instrument_id, e.price * i.price_multiplier AS unit_price, i.currency
+    FROM pms.executions e JOIN pms.instruments i USING (instrument_id)
+    WHERE e.account_id = '20000000-0000-4000-8000-000000000001'
+    ORDER BY e.instrument_id, e.trade_date DESC, e.seq DESC
+), request AS (
+    SELECT jsonb_set(jsonb_set(r, '{market_data_snapshot,prices}',
+               (SELECT jsonb_agg(jsonb_build_object('instrument_id', f.instrument_id, 'price', f.unit_price, 'currency', f.currency))
+                FROM last_fill f JOIN held h USING (instrument_id))),
+               '{model_portfolio,targets}',
+               (SELECT jsonb_agg(jsonb_build_object('instrument_id', h.instrument_id,
+                                                    'weight', round(0.9 / (SELECT count(*) FROM held), 6)))
+                FROM held h)) AS r
+    FROM base
+), result AS (
+    SELECT pms.simulate_rebalance(r) AS s FROM request
+)
+SELECT s->>'status' AS status, i.type, i.side, coalesce(x.cusip, i.instrument_id) AS instrument, i.quantity,
+       (i.notional_estimated->>'amount')::numeric AS notional, i.rationale->>'code' AS why
+FROM result, jsonb_array_elements(s->'intents') WITH ORDINALITY AS o(intent, n),
+     jsonb_to_record(o.intent) AS i(type text, side text, instrument_id text, quantity numeric,
+                                    notional_estimated jsonb, rationale jsonb)
+LEFT JOIN pms.instruments x ON x.instrument_id::text = i.instrument_id
+ORDER BY o.n;
