@@ -15,7 +15,7 @@ SELECT pms.record_execution('d1000000-0000-4000-8000-000000000001', 'd2000000-00
 -- the skeleton, as of a fixed time after everything was recorded (the stamp is in the ids)
 SELECT jsonb_pretty(pms.snapshot_request('d1000000-0000-4000-8000-000000000001', ' balanced ', now()) #- '{portfolio_snapshot,snapshot_id}'
                     #- '{portfolio_snapshot,as_of}' #- '{market_data_snapshot,snapshot_id}' #- '{market_data_snapshot,as_of}');
--- as of a date before the fills: cash only
+-- as of a time before anything was recorded: nothing was known then (knowledge time is respected)
 SELECT r->'portfolio_snapshot'->'positions' AS positions, r->'portfolio_snapshot'->'cash_balances' AS cash
 FROM (SELECT pms.snapshot_request('d1000000-0000-4000-8000-000000000001', 'balanced', '2025-01-03 12:00+00') AS r) x;
 
