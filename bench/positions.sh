@@ -21,8 +21,12 @@ start_cluster bench "$BENCH_PORT" "$DB" 1
 trap stop_cluster EXIT
 q() { psql -X -q -d "$DB" -v ON_ERROR_STOP=1 "$@"; }
 
+# Server settings of a machine meant for this load (the default 128 MB of shared buffers is not).
+psql -X -q -d postgres -c "ALTER SYSTEM SET shared_buffers = '${PMS_BENCH_SHARED_BUFFERS:-2GB}'" -c "ALTER SYSTEM SET max_wal_size = '4GB'"
+as_owner $PGBIN/pg_ctl -D "$CLUSTER/data" -w -m fast restart -l "$CLUSTER/server.log" >/dev/null
 psql -X -q -d postgres -c "CREATE DATABASE $DB"
-q -c "CREATE EXTENSION pms" -c "ALTER SYSTEM SET max_wal_size = '4GB'" -c "SELECT pg_reload_conf()" >/dev/null
+q -c "CREATE EXTENSION pms" >/dev/null
+q -At -c "SELECT 'shared_buffers = ' || current_setting('shared_buffers')"
 
 say "Setting up 1000 households, 10000 accounts, 200 instruments"
 q <<'SQL'
