@@ -9,12 +9,15 @@ SQL_SOURCES  = \
 	sql/20_events.sql \
 	sql/30_households.sql \
 	sql/40_instruments.sql \
+	sql/50_bond_analytics.sql \
 	sql/90_reads.sql
 
 MODULE_big   = $(EXTENSION)
 OBJS         = \
 	src/pms.o \
 	src/append_only.o \
+	src/bond_math.o \
+	src/bond_sql.o \
 	src/identifiers.o \
 	src/identifiers_sql.o
 
