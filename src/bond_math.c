@@ -15,9 +15,10 @@
  * step is the whole coupon period, so a cash flow at cumulative time t is
  * discounted by (1 + y/f)^(-f t).  Internally the solver works in
  * u = log(1 + y/f), where the dirty price is a positive sum of decreasing
- * convex exponentials: Newton converges from any start on the low side and
- * is bracketed, with bisection whenever a step leaves the bracket, and a
- * fixed iteration limit.  Invariants: every function validates its inputs
+ * exponentials, so log P is convex and decreasing: Newton on log P converges
+ * from any start on the low side, is bracketed, falls back to bisection (or
+ * bracket expansion) whenever a step leaves the bracket, and has a fixed
+ * iteration limit.  Invariants: every function validates its inputs
  * first, walks at most BOND_MAX_FLOWS cash flows and never loops unbounded.
  */
 #include "bond_math.h"
@@ -379,9 +380,20 @@ BondDirtyPrice(const BondTerms *b, double yield, double *dirty)
 	return BOND_OK;
 }
 
+/* The yield f (e^u - 1) of a solver result u, unless it overflows. */
+static BondStatus
+YieldFromLog(int f, double u, double *yield)
+{
+	*yield = f * expm1(u);
+	return isfinite(*yield) ? BOND_OK : BOND_ERR_PRICE_UNREACHABLE;
+}
+
 /*
- * Yield that reproduces a clean price: solves P(u) = clean + accrued for
- * u = log(1 + y/f) by bracketed Newton with bisection fallback.
+ * Yield that reproduces a clean price: solves log P(u) = log(clean + accrued)
+ * for u = log(1 + y/f) by bracketed Newton with bisection fallback.  log P is
+ * convex, decreasing and asymptotically linear in u, so Newton steps never
+ * crawl (as they do on P itself far from the root) and never overshoot from
+ * the low side.
  */
 BondStatus
 BondYield(const BondTerms *b, double clean_price, double *yield)
@@ -390,7 +402,7 @@ BondYield(const BondTerms *b, double clean_price, double *yield)
 	BondSums	s;
 	BondStatus	st;
 	int			f = b->frequency;
-	double		target;
+	double		log_target;
 	double		lo = -HUGE_VAL;
 	double		hi = HUGE_VAL;
 	double		u;
@@ -401,26 +413,27 @@ BondYield(const BondTerms *b, double clean_price, double *yield)
 		return BOND_ERR_NOT_FINITE;
 	if (clean_price <= 0.0)
 		return BOND_ERR_PRICE_NOT_POSITIVE;
-	target = clean_price + fl.accrued;
+	log_target = log(clean_price + fl.accrued);
 
 	/* start at the coupon rate: exact for a bond priced at par on a coupon date */
 	u = log1p((b->coupon > 0.0 ? b->coupon : 0.05) / f);
 	for (int iter = 0; iter < BOND_SOLVER_MAX_ITER; iter++)
 	{
-		double		g;
+		double		h;
 		double		next;
 
 		SumFlows(&fl, f, u, &s);
 		if (s.last_time <= 0.0)
 			return BOND_ERR_YIELD_UNDEFINED;
-		g = s.price - target;
-		if (g == 0.0)
-			break;
-		if (g > 0.0 || !isfinite(s.price))
+		h = log(s.price) - log_target;	/* +inf / -inf when P overflows / underflows */
+		if (h == 0.0)
+			return YieldFromLog(f, u, yield);
+		if (h > 0.0 || isnan(h))
 			lo = u;				/* price too high: the yield is larger */
 		else
 			hi = u;
-		next = u + g / (f * s.time_weighted);	/* Newton: P'(u) = -f sum a t B */
+		/* Newton on log P: (log P)'(u) = -f sum a t B / P */
+		next = u + h * s.price / (f * s.time_weighted);
 		if (!isfinite(next) || next <= lo || next >= hi)
 		{
 			if (isfinite(lo) && isfinite(hi))
@@ -433,17 +446,10 @@ BondYield(const BondTerms *b, double clean_price, double *yield)
 		if (fabs(next) > 1e6)
 			return BOND_ERR_PRICE_UNREACHABLE;	/* yield beyond any meaning */
 		if (fabs(next - u) <= BOND_SOLVER_TOL * fmax(1.0, fabs(u)))
-		{
-			u = next;
-			*yield = f * expm1(u);
-			return isfinite(*yield) ? BOND_OK : BOND_ERR_PRICE_UNREACHABLE;
-		}
+			return YieldFromLog(f, next, yield);
 		u = next;
 	}
-	if (s.price - target != 0.0)
-		return BOND_ERR_NO_CONVERGENCE;
-	*yield = f * expm1(u);
-	return isfinite(*yield) ? BOND_OK : BOND_ERR_PRICE_UNREACHABLE;
+	return BOND_ERR_NO_CONVERGENCE;
 }
 
 /* Maturity bucket index 0..4 ('0-2y' .. '20y+'), years = days / 365.25. */
