@@ -365,21 +365,6 @@ BondMeasure(const BondTerms *b, double yield, BondMeasures *m)
 	return BOND_OK;
 }
 
-/* Dirty price only (the fast path of BondMeasure). */
-BondStatus
-BondDirtyPrice(const BondTerms *b, double yield, double *dirty)
-{
-	BondFlows	fl;
-	BondSums	s;
-	BondStatus	st;
-
-	if ((st = PrepareFlows(b, &fl)) != BOND_OK || (st = CheckYield(b, yield)) != BOND_OK)
-		return st;
-	SumFlows(&fl, b->frequency, log1p(yield / b->frequency), &s);
-	*dirty = s.price;
-	return BOND_OK;
-}
-
 /* The yield f (e^u - 1) of a solver result u, unless it overflows. */
 static BondStatus
 YieldFromLog(int f, double u, double *yield)

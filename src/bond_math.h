@@ -78,9 +78,6 @@ extern BondStatus BondAccrued(const BondTerms *b, double *accrued);
 /* Prices and risk measures at a yield compounded frequency times a year. */
 extern BondStatus BondMeasure(const BondTerms *b, double yield, BondMeasures *m);
 
-/* Dirty price only (the fast path of BondMeasure). */
-extern BondStatus BondDirtyPrice(const BondTerms *b, double yield, double *dirty);
-
 /* Yield compounded frequency times a year that reproduces a clean price. */
 extern BondStatus BondYield(const BondTerms *b, double clean_price, double *yield);
 

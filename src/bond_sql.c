@@ -199,12 +199,7 @@ pms_bond_price(PG_FUNCTION_ARGS)
 Datum
 pms_bond_dirty_price(PG_FUNCTION_ARGS)
 {
-	BondTerms	b = GetTerms(fcinfo, 4, 5);
-	double		yield = PG_GETARG_FLOAT8(3);
-	double		dirty;
-
-	ReportBondStatus(BondDirtyPrice(&b, yield, &dirty), &b, yield);
-	return ResultFloat8(dirty);
+	return ResultFloat8(MeasureAtYield(fcinfo).dirty);
 }
 
 /* pms.bond_accrued(settle, maturity, coupon, frequency, day_count). */
