@@ -365,12 +365,28 @@ BondMeasure(const BondTerms *b, double yield, BondMeasures *m)
 	return BOND_OK;
 }
 
-/* The yield f (e^u - 1) of a solver result u, unless it overflows. */
+/*
+ * The yield f (e^u - 1) of a solver result u.  Near y = -f the yield itself
+ * cannot carry u's precision (1 + y/f loses digits), so there the price is
+ * recomputed from y and must still match.
+ */
 static BondStatus
-YieldFromLog(int f, double u, double *yield)
+YieldFromLog(const BondFlows *fl, int f, double u, double log_target, double *yield)
 {
 	*yield = f * expm1(u);
-	return isfinite(*yield) ? BOND_OK : BOND_ERR_PRICE_UNREACHABLE;
+	if (!isfinite(*yield))
+		return BOND_ERR_PRICE_UNREACHABLE;
+	if (1.0 + *yield / f < 1e-3)
+	{
+		BondSums	s;
+
+		if (*yield <= -f)
+			return BOND_ERR_YIELD_UNREPRESENTABLE;
+		SumFlows(fl, f, log1p(*yield / f), &s);
+		if (!(fabs(log(s.price) - log_target) <= 1e-10))
+			return BOND_ERR_YIELD_UNREPRESENTABLE;
+	}
+	return BOND_OK;
 }
 
 /*
@@ -412,7 +428,7 @@ BondYield(const BondTerms *b, double clean_price, double *yield)
 			return BOND_ERR_YIELD_UNDEFINED;
 		h = log(s.price) - log_target;	/* +inf / -inf when P overflows / underflows */
 		if (h == 0.0)
-			return YieldFromLog(f, u, yield);
+			return YieldFromLog(&fl, f, u, log_target, yield);
 		if (h > 0.0 || isnan(h))
 			lo = u;				/* price too high: the yield is larger */
 		else
@@ -431,7 +447,7 @@ BondYield(const BondTerms *b, double clean_price, double *yield)
 		if (fabs(next) > 1e6)
 			return BOND_ERR_PRICE_UNREACHABLE;	/* yield beyond any meaning */
 		if (fabs(next - u) <= BOND_SOLVER_TOL * fmax(1.0, fabs(u)))
-			return YieldFromLog(f, next, yield);
+			return YieldFromLog(&fl, f, next, log_target, yield);
 		u = next;
 	}
 	return BOND_ERR_NO_CONVERGENCE;

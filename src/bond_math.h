@@ -35,6 +35,7 @@ typedef enum BondStatus
 	BOND_ERR_PRICE_NOT_POSITIVE,
 	BOND_ERR_YIELD_UNDEFINED,	/* no cash flow time is positive: price ignores yield */
 	BOND_ERR_PRICE_UNREACHABLE, /* no finite yield gives this price */
+	BOND_ERR_YIELD_UNREPRESENTABLE, /* the yield is too close to -frequency */
 	BOND_ERR_NO_CONVERGENCE		/* solver iteration limit (should not happen) */
 } BondStatus;
 

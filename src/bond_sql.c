@@ -153,6 +153,13 @@ ReportBondStatus(BondStatus st, const BondTerms *b, double value)
 					 errdetail("The price is beyond what any finite yield produces for these cash flows."),
 					 errhint("Check that the price is per 100 face.")));
 			break;
+		case BOND_ERR_YIELD_UNREPRESENTABLE:
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("clean price %g needs a yield too close to -%d to represent", value, b->frequency),
+					 errdetail("At such a yield a float8 cannot hold enough digits to reproduce the price."),
+					 errhint("Check that the price is per 100 face.")));
+			break;
 		case BOND_ERR_NO_CONVERGENCE:
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),

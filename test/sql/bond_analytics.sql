@@ -90,5 +90,6 @@ CALL expect_error($$SELECT pms.bond_accrued('2026-05-15', '2036-05-15', -0.01)$$
 CALL expect_error($$SELECT pms.bond_price('2026-05-15', '2236-05-15', 0.05, 0.05)$$);
 CALL expect_error($$SELECT pms.bond_yield('2026-03-30', '2026-03-31', 0.05, 99)$$);
 CALL expect_error($$SELECT pms.bond_yield('2026-01-01', '2026-01-02', 0, 1e-300, 1, 'ACT/360')$$);
+CALL expect_error($$SELECT pms.bond_yield('2026-01-01', '2026-02-04', 0, 1000, 1, 'ACT/360')$$);
 CALL expect_error($$SELECT pms.bond_price('2026-05-15', '2066-05-15', 0.05, -0.99999999, 1)$$);
 CALL expect_error($$SELECT pms.maturity_bucket('2036-05-15', '2036-05-15')$$);
