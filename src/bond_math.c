@@ -221,7 +221,7 @@ BuildFlows(const BondTerms *b, BondFlows *fl)
 	BondDate	end;
 	int			k;
 
-	/* k: the coupon period that contains settle, (date k, date k - 1] */
+	/* k: the coupon period that holds settle, date k <= settle < date k - 1 */
 	k = ((maturity.year - settle.year) * 12 + (maturity.month - settle.month)) / months;
 	if (k < 1)
 		k = 1;
