@@ -9,6 +9,7 @@ SQL_SOURCES  = \
 	sql/20_events.sql \
 	sql/30_households.sql \
 	sql/40_instruments.sql \
+	sql/50_bond_analytics.sql \
 	sql/50_position_fold.sql \
 	sql/55_executions.sql \
 	sql/57_projection.sql \
@@ -22,6 +23,8 @@ MODULE_big   = $(EXTENSION)
 OBJS         = \
 	src/pms.o \
 	src/append_only.o \
+	src/bond_math.o \
+	src/bond_sql.o \
 	src/identifiers.o \
 	src/identifiers_sql.o \
 	src/settings.o \
