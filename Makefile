@@ -23,6 +23,7 @@ MODULE_big   = $(EXTENSION)
 OBJS         = \
 	src/pms.o \
 	src/append_only.o \
+	src/messages.o \
 	src/bond_math.o \
 	src/bond_sql.o \
 	src/identifiers.o \

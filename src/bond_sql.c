@@ -16,6 +16,7 @@
 #include "utils/date.h"
 
 #include "bond_math.h"
+#include "pms.h"
 
 PG_FUNCTION_INFO_V1(pms_bond_price);
 PG_FUNCTION_INFO_V1(pms_bond_dirty_price);
@@ -97,8 +98,8 @@ ReportBondStatus(BondStatus st, const BondTerms *b, double value)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("settle date %s is not before maturity %s",
-							DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(b->settle))),
-							DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(b->maturity)))),
+							IsoDate(b->settle),
+							IsoDate(b->maturity)),
 					 errdetail("A bond has no cash flows left on or after its maturity date."),
 					 errhint("Leave matured bonds out, or pass a settle date before maturity.")));
 			break;

@@ -19,12 +19,12 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
-#include "utils/datetime.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
 #include "business_days.h"
+#include "pms.h"
 
 PG_FUNCTION_INFO_V1(pms_add_business_days);
 PG_FUNCTION_INFO_V1(pms_executions_check_row);
@@ -60,18 +60,6 @@ ColumnNumber(Relation rel, const char *name)
 	if (attnum <= 0)
 		elog(ERROR, "pms.executions has no column \"%s\"", name);
 	return attnum;
-}
-
-/* A date as YYYY-MM-DD, whatever the session's DateStyle. */
-static char *
-IsoDate(DateADT day)
-{
-	int			year,
-				month,
-				mday;
-
-	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
-	return psprintf("%04d-%02d-%02d", year, month, mday);
 }
 
 /* Raises the error for one bad execution row. */

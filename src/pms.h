@@ -20,6 +20,10 @@ typedef enum PositionBasis
 } PositionBasis;
 extern int	pms_position_basis;
 
+/* A date as YYYY-MM-DD whatever the DateStyle, for messages (messages.c). */
+#include "utils/date.h"
+extern char *IsoDate(DateADT day);
+
 /* Registers the time-travel settings (settings.c). */
 extern void SettingsInit(void);
 
