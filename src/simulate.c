@@ -68,7 +68,7 @@ Checked(Run *run, bool ok, Dec r)
 	return ok ? r : 0;
 }
 
-/* Checked arithmetic (decimal.h semantics). */
+/* Checked a + b (decimal.h semantics; an overflow fails the run). */
 static Dec
 Add(Run *run, Dec a, Dec b)
 {
@@ -77,6 +77,8 @@ Add(Run *run, Dec a, Dec b)
 
 	return Checked(run, ok, r);
 }
+
+/* Checked a - b. */
 static Dec
 Sub(Run *run, Dec a, Dec b)
 {
@@ -85,6 +87,8 @@ Sub(Run *run, Dec a, Dec b)
 
 	return Checked(run, ok, r);
 }
+
+/* Checked a x b, rounded half away from zero to 12 decimals. */
 static Dec
 Mul(Run *run, Dec a, Dec b)
 {
@@ -93,6 +97,8 @@ Mul(Run *run, Dec a, Dec b)
 
 	return Checked(run, ok, r);
 }
+
+/* Checked a / b, rounded half away from zero to 12 decimals. */
 static Dec
 Div(Run *run, Dec a, Dec b)
 {
