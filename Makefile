@@ -17,6 +17,8 @@ SQL_SOURCES  = \
 	sql/59_time_travel.sql \
 	sql/60_simulation.sql \
 	sql/61_snapshot_request.sql \
+	sql/80_market_data.sql \
+	sql/82_valuation.sql \
 	sql/90_reads.sql
 
 MODULE_big   = $(EXTENSION)

@@ -20,7 +20,7 @@ AS $$
     ), quote AS (
         SELECT i.instrument_id, i.asset_class, i.maturity_date, i.coupon_rate::float8 AS coupon,
                i.coupon_frequency::integer AS frequency, i.day_count,
-               clock.day >= i.maturity_date AS matured, px.price, px.price_date, px.source, sp.curve_id, sp.spread
+               coalesce(clock.day >= i.maturity_date, false) AS matured, px.price, px.price_date, px.source, sp.curve_id, sp.spread
         FROM clock
         CROSS JOIN pms.instruments i
         LEFT JOIN LATERAL (
@@ -249,7 +249,7 @@ COMMENT ON FUNCTION pms.valued_positions(uuid, date) IS
 
 -- Analytics of one account as of a date (as known at pms.known_at).
 CREATE FUNCTION pms.account_analytics(account_id uuid, as_of date DEFAULT NULL)
-RETURNS TABLE (as_of date, currency text, market_value numeric, accrued_interest numeric, cash numeric,
+RETURNS TABLE (valued_as_of date, currency text, market_value numeric, accrued_interest numeric, cash numeric,
                total_value numeric, duration float8, dv01 float8, cash_pct float8, bucket_weights jsonb,
                positions integer, stale_positions integer)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -272,7 +272,7 @@ COMMENT ON FUNCTION pms.account_analytics(uuid, date) IS
 
 -- Analytics of one household as of a date (as known at pms.known_at).
 CREATE FUNCTION pms.household_analytics(household_id uuid, as_of date DEFAULT NULL)
-RETURNS TABLE (as_of date, currency text, market_value numeric, accrued_interest numeric, cash numeric,
+RETURNS TABLE (valued_as_of date, currency text, market_value numeric, accrued_interest numeric, cash numeric,
                total_value numeric, duration float8, dv01 float8, cash_pct float8, bucket_weights jsonb,
                positions integer, stale_positions integer)
 LANGUAGE plpgsql STABLE PARALLEL SAFE

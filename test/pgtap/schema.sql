@@ -7,7 +7,7 @@ SELECT has_schema('pms');
 SELECT tables_are('pms', ARRAY['currencies', 'countries', 'events', 'households', 'accounts', 'instruments',
                                'executions', 'execution_cancels', 'cash_movements', 'position_heads',
                                'position_projection', 'cash_projection', 'position_checkpoints',
-                               'rebalance_runs']);
+                               'rebalance_runs', 'prices', 'fx_rates', 'yield_curves', 'instrument_spreads']);
 
 -- Client tables (household_id NOT NULL) lead every primary key and unique constraint with it.
 SELECT is_empty($$
@@ -74,7 +74,8 @@ $$, 'security definer functions use search_path = pg_catalog, pg_temp');
 SELECT set_eq($$
     SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'pms'
 $$, ARRAY['pms.events', 'pms.households', 'pms.accounts', 'pms.instruments',
-          'pms.executions', 'pms.execution_cancels', 'pms.cash_movements', 'pms.rebalance_runs'],
+          'pms.executions', 'pms.execution_cancels', 'pms.cash_movements', 'pms.rebalance_runs',
+          'pms.prices', 'pms.fx_rates', 'pms.yield_curves', 'pms.instrument_spreads'],
    'client and loaded tables are dumped by pg_dump (projections are rebuilt, not dumped)');
 
 SELECT * FROM finish();
