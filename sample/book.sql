@@ -88,10 +88,10 @@ DROP TABLE sample_plan;
 -- Market data, 2024-11-01 to 2026-11-20, business days.  A deterministic rate path (a slow
 -- wave plus a small hash-driven wobble per day) drives a USD zero curve and every USD bond's
 -- yield (curve rate at its maturity plus a spread by sector), so prices move together the
--- way a real book does; equities and funds follow their own waves.  Deliberate gaps:
--- the Texas Water 2048 bond has no evaluated prices (it is priced off the curve), Apple
--- 2032's prices stop on 2026-09-30 (the curve takes over), and JNJ stock's prices stop on
--- 2026-10-15 (no curve for equities: stale after five days).
+-- way a real book does; equities and funds follow their own waves around their average fill.
+-- Deliberate gaps: the Texas Water 2048 bond has no evaluated prices (it is priced off the
+-- curve), Apple 2032's prices stop on 2026-09-30 (the curve takes over), and JNJ stock's
+-- prices stop on 2026-10-15 (no curve for equities: stale after five days).
 CREATE TEMP TABLE sample_days AS
 SELECT d::date AS day, (d::date - DATE '2024-11-01') AS t,
        0.006 * sin((d::date - DATE '2024-11-01') / 95.0)
@@ -135,10 +135,11 @@ CROSS JOIN sample_days s
 WHERE i.instrument_id::text LIKE '30000000-%' AND i.currency = 'EUR' AND i.asset_class = 'BOND'
 UNION ALL
 SELECT i.instrument_id, s.day,
-       round(((60 + (('x' || substr(md5(i.ticker), 1, 4))::bit(16)::int % 400))
-             * (1 + s.t / 3000.0 + 0.08 * sin(s.t / 45.0 + length(i.ticker))) * (1 + 20 * s.shift))::numeric, 2),
+       round((f.avg_price * (0.95 + s.t / 3000.0 + 0.08 * sin(s.t / 45.0 + length(i.ticker))) * (1 + 20 * s.shift))::numeric, 2),
        'sample-close'
 FROM pms.instruments i
+JOIN (SELECT e.instrument_id, avg(e.price)::float8 AS avg_price FROM pms.executions e GROUP BY e.instrument_id) f
+  ON f.instrument_id = i.instrument_id
 CROSS JOIN sample_days s
 WHERE i.instrument_id::text LIKE '30000000-%' AND i.asset_class IN ('EQUITY', 'FUND')
   AND (i.ticker <> 'JNJ' OR s.day <= DATE '2026-10-15');
