@@ -10,6 +10,7 @@ SQL_SOURCES  = \
 	sql/30_households.sql \
 	sql/40_instruments.sql \
 	sql/50_bond_analytics.sql \
+	sql/51_bond_curves.sql \
 	sql/50_position_fold.sql \
 	sql/55_executions.sql \
 	sql/57_projection.sql \
@@ -27,6 +28,7 @@ OBJS         = \
 	src/append_only.o \
 	src/messages.o \
 	src/bond_math.o \
+	src/bond_curve.o \
 	src/bond_sql.o \
 	src/identifiers.o \
 	src/identifiers_sql.o \
