@@ -56,7 +56,14 @@ SELECT v.instrument_id,
        abs(v.dv01 - pms.bond_dv01('2026-03-15', '2030-06-15', 0.05, v.yield)) < 1e-12 AS dv01_ok,
        abs(v.convexity - pms.bond_convexity('2026-03-15', '2030-06-15', 0.05, v.yield)) < 1e-8 AS convexity_ok
 FROM pms.instrument_valuations('2026-03-15', NULL, ARRAY[:corp]::uuid[]) v;
--- the curve price is the clean price of the flows discounted at the curve plus the spread
+-- the curve price is the clean price of the flows discounted at the curve plus the spread:
+-- an independent SQL reference discounts the 19 semiannual flows of 2 (and 100 at maturity)
+-- at exp(-(z(t) + 0.005) t), t = ACT/365F years, z linear from 4% at 1y to 4.5% at 10y
+-- (flat below 1y), and takes off the accrued 1.00
+SELECT round((sum(cf * exp(-(z + 0.005) * t)) - 1.0)::numeric, 6) AS reference_clean_price
+FROM (SELECT CASE WHEN f::date = DATE '2035-06-15' THEN 102 ELSE 2 END AS cf, (f::date - DATE '2026-03-15') / 365.0 AS t
+      FROM generate_series(DATE '2026-06-15', DATE '2035-06-15', INTERVAL '6 months') g(f)) flows,
+     LATERAL (SELECT CASE WHEN t <= 1 THEN 0.04 ELSE 0.04 + (t - 1) / 9 * 0.005 END AS z) curve;
 SELECT v.price = round((pms.bond_measures_from_curve('2026-03-15', '2035-06-15', 0.04, '{1,10}', '{0.04,0.045}', 0.005)).clean_price::numeric, 6) AS curve_price_ok,
        v.price_date, v.source
 FROM pms.instrument_valuations('2026-03-15', NULL, ARRAY[:agency]::uuid[]) v;
@@ -66,7 +73,7 @@ FROM pms.instrument_valuations('2026-03-15', NULL, ARRAY[:agency]::uuid[]) v;
 --     per 100, so 2,500.00
 --   Note (matures 2026-04-01): 100,000 x 99.9 / 100 = 99,900.00; accrued 30/360 from 2025-10-01:
 --     164/180 x 1.5 = 1.3666.. per 100, so 1,366.67
---   Agency, priced off the curve at 1y 4%, 10y 4.5% plus 50 bp; accrued 90/180 x 2 = 1.00 per 100
+--   Agency, priced off the curve (92.717789, above); accrued 90/180 x 2 = 1.00 per 100
 --   AAPL 1000 x 50.25 = 50,250.00
 --   cash 600,000 - 200,000 - 98,000 - 99,500 - 48,000 = 154,500.00
 SELECT cusip, description, quantity, avg_cost, price, price_source, market_value, accrued_interest,
