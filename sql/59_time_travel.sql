@@ -97,7 +97,7 @@ COMMENT ON FUNCTION pms.checkpoint_positions(date, uuid[], text) IS
 CREATE FUNCTION pms.positions_of(account_ids uuid[] DEFAULT NULL, as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL)
 RETURNS TABLE (household_id uuid, account_id uuid, instrument_id uuid, quantity numeric, avg_cost numeric,
                cost_basis numeric, realized_pnl numeric, last_trade_date date)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -118,8 +118,7 @@ BEGIN
             'SELECT p.household_id, p.account_id, p.instrument_id, p.quantity, p.avg_cost, p.cost_basis,
                     p.realized_pnl, p.last_trade_date
              FROM pms.position_projection p
-             WHERE p.quantity <> 0 AND p.account_id <> ALL ($2) ' || only_these || '
-             ORDER BY p.account_id, p.instrument_id', 'p')
+             WHERE p.quantity <> 0 AND p.account_id <> ALL ($2) ' || only_these, 'p')
             USING positions_of.account_ids, refold;
         IF cardinality(refold) = 0 THEN
             RETURN;
@@ -157,13 +156,12 @@ BEGIN
     FROM rest r
     FULL JOIN cp ON cp.account_id = r.account_id AND cp.instrument_id = r.instrument_id
     WHERE (coalesce(r.s, cp.state)).quantity <> 0
-    ORDER BY 2, 3
     $q$, format(only_these, 'c'), format(only_these, 'e'))
         USING refold, day, known, on_date;
 END
 $$;
 COMMENT ON FUNCTION pms.positions_of(uuid[], date, timestamptz) IS
-    'Non-zero positions of many accounts (all by default) as of a business date, as known at a time, in one set-based pass (projection for the present, checkpoints plus fold otherwise); NULL dates use pms.as_of / pms.known_at.';
+    'Non-zero positions of many accounts (all by default) as of a business date, as known at a time, in one set-based pass (projection for the present, checkpoints plus fold otherwise), unordered; NULL dates use pms.as_of / pms.known_at.';
 
 -- Positions of one account as of a date, as known at a time: non-zero positions only.
 CREATE FUNCTION pms.positions(account_id uuid, as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL)
@@ -211,7 +209,7 @@ COMMENT ON COLUMN pms.cash_ledger.source_id IS 'The cash movement or execution t
 -- at a time, in one set-based pass.
 CREATE FUNCTION pms.cash_balances_of(account_ids uuid[] DEFAULT NULL, as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL)
 RETURNS TABLE (household_id uuid, account_id uuid, currency text, balance numeric)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 10000
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -227,7 +225,7 @@ BEGIN
             INTO summed USING cash_balances_of.account_ids, day;
         RETURN QUERY EXECUTE format(
             'SELECT c.household_id, c.account_id, c.currency, c.balance FROM pms.cash_projection c
-             WHERE c.account_id <> ALL ($2) ' || only_these || ' ORDER BY c.account_id, c.currency', 'c')
+             WHERE c.account_id <> ALL ($2) ' || only_these, 'c')
             USING cash_balances_of.account_ids, summed;
         IF cardinality(summed) = 0 THEN
             RETURN;
@@ -239,13 +237,12 @@ BEGIN
          FROM pms.cash_ledger l
          WHERE l.value_date <= $2 AND l.recorded_at <= $3 AND (l.cancelled_at IS NULL OR l.cancelled_at > $3) '
          || only_these || '
-         GROUP BY l.household_id, l.account_id, l.currency
-         ORDER BY l.account_id, l.currency', 'l')
+         GROUP BY l.household_id, l.account_id, l.currency', 'l')
         USING summed, day, known;
 END
 $$;
 COMMENT ON FUNCTION pms.cash_balances_of(uuid[], date, timestamptz) IS
-    'Cash per currency of many accounts (all by default) as of a value date, as known at a time, in one set-based pass; NULL dates use pms.as_of / pms.known_at.';
+    'Cash per currency of many accounts (all by default) as of a value date, as known at a time, in one set-based pass, unordered; NULL dates use pms.as_of / pms.known_at.';
 
 -- Cash balances of one account as of a date, as known at a time, per currency.
 CREATE FUNCTION pms.cash_balances(account_id uuid, as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL)

@@ -37,7 +37,8 @@ AS $$
             ORDER BY s.effective_date DESC, s.recorded_at DESC
             LIMIT 1) sp ON i.asset_class = 'BOND'
         WHERE instrument_ids IS NULL OR i.instrument_id = ANY (instrument_ids)
-    ), measured AS (
+    ), measured AS MATERIALIZED (
+        -- materialized so that the bond kernel runs once per instrument, not once per field
         SELECT q.*, c.curve_date,
                (SELECT CASE WHEN q.asset_class <> 'BOND' OR q.matured THEN NULL
                             WHEN q.price IS NOT NULL THEN
@@ -106,49 +107,50 @@ RETURNS TABLE (household_id uuid, account_id uuid, instrument_id uuid, asset_cla
                avg_cost numeric, price numeric, price_source text, currency text, market_value numeric,
                accrued_interest numeric, duration float8, dv01 float8, maturity_bucket text,
                last_trade_date date, stale boolean)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE ROWS 100000
 SET search_path = pg_catalog, pg_temp
 AS $$
-    WITH book AS (
-        SELECT a.household_id, a.account_id, a.base_currency,
-               CASE WHEN reporting = 'household'
-                         AND min(a.base_currency) OVER w IS DISTINCT FROM max(a.base_currency) OVER w
-                    THEN pms.fx_pivot()
-                    WHEN reporting = 'household' THEN min(a.base_currency) OVER w
-                    ELSE a.base_currency END AS report_currency
-        FROM pms.accounts a
-        WHERE a.household_id IN (SELECT b.household_id FROM pms.accounts b
-                                 WHERE account_ids IS NULL OR b.account_id = ANY (account_ids))
-        WINDOW w AS (PARTITION BY a.household_id)
-    ), held AS (
+    WITH fx AS (
+        SELECT f.currency, f.rate FROM pms.fx_rates_on(as_of, known_at) f
+    ), book AS (
+        -- per account: the reporting currency, its minor units and its rate against the pivot
+        SELECT b.household_id, b.account_id, b.report_currency, cur.minor_units, fr.rate AS report_rate
+        FROM (SELECT a.household_id, a.account_id,
+                     CASE WHEN reporting = 'household'
+                               AND min(a.base_currency) OVER w IS DISTINCT FROM max(a.base_currency) OVER w
+                          THEN pms.fx_pivot()
+                          WHEN reporting = 'household' THEN min(a.base_currency) OVER w
+                          ELSE a.base_currency END AS report_currency
+              FROM pms.accounts a
+              WHERE a.household_id IN (SELECT x.household_id FROM pms.accounts x
+                                       WHERE account_ids IS NULL OR x.account_id = ANY (account_ids))
+              WINDOW w AS (PARTITION BY a.household_id)) b
+        JOIN pms.currencies cur ON cur.currency_code = b.report_currency
+        LEFT JOIN fx fr ON fr.currency = b.report_currency
+    ), held AS MATERIALIZED (
         SELECT p.* FROM pms.positions_of(account_ids, as_of, known_at) p
     ), priced AS (
-        SELECT v.* FROM pms.instrument_valuations(as_of, known_at, ARRAY(SELECT DISTINCT h.instrument_id FROM held h)) v
-    ), fx AS (
-        SELECT f.currency, f.rate FROM pms.fx_rates_on(as_of, known_at) f
+        -- per instrument: its valuation, terms and rate against the pivot
+        SELECT v.*, i.asset_class, i.currency, i.price_multiplier, fi.rate AS local_rate
+        FROM pms.instrument_valuations(as_of, known_at, ARRAY(SELECT DISTINCT h.instrument_id FROM held h)) v
+        JOIN pms.instruments i ON i.instrument_id = v.instrument_id
+        LEFT JOIN fx fi ON fi.currency = i.currency
     ), lines AS (
-        SELECT p.household_id, p.account_id, p.instrument_id, i.asset_class, p.quantity, p.avg_cost, v.price,
-               v.price_source, i.currency, bk.report_currency, cur.minor_units,
-               p.quantity * v.price * i.price_multiplier AS local_value,
-               CASE WHEN i.asset_class = 'BOND' THEN p.quantity * v.accrued::numeric * i.price_multiplier END AS local_accrued,
-               v.duration, v.dv01 * p.quantity::float8 * i.price_multiplier::float8 AS local_dv01,
-               v.maturity_bucket, p.last_trade_date, v.stale,
-               fi.rate / fr.rate AS fx
+        SELECT p.household_id, p.account_id, p.instrument_id, v.asset_class, p.quantity, p.avg_cost, v.price,
+               v.price_source, bk.report_currency, bk.minor_units,
+               p.quantity * v.price * v.price_multiplier AS local_value,
+               CASE WHEN v.asset_class = 'BOND' THEN p.quantity * v.accrued::numeric * v.price_multiplier END AS local_accrued,
+               v.duration, v.dv01 * p.quantity::float8 * v.price_multiplier::float8 AS local_dv01,
+               v.maturity_bucket, p.last_trade_date, v.stale, v.local_rate / bk.report_rate AS fx
         FROM held p
         JOIN book bk ON bk.account_id = p.account_id
-        JOIN pms.instruments i ON i.instrument_id = p.instrument_id
         JOIN priced v ON v.instrument_id = p.instrument_id
-        JOIN pms.currencies cur ON cur.currency_code = bk.report_currency
-        LEFT JOIN fx fi ON fi.currency = i.currency
-        LEFT JOIN fx fr ON fr.currency = bk.report_currency
         UNION ALL
-        SELECT c.household_id, c.account_id, NULL, 'CASH', c.balance, NULL, 1, 'cash', c.currency,
-               bk.report_currency, cur.minor_units, c.balance, NULL, 0, 0, NULL, NULL, false, fi.rate / fr.rate
+        SELECT c.household_id, c.account_id, NULL, 'CASH', c.balance, NULL, 1, 'cash', bk.report_currency,
+               bk.minor_units, c.balance, NULL, 0, 0, NULL, NULL, false, fi.rate / bk.report_rate
         FROM pms.cash_balances_of(account_ids, as_of, known_at) c
         JOIN book bk ON bk.account_id = c.account_id
-        JOIN pms.currencies cur ON cur.currency_code = bk.report_currency
         LEFT JOIN fx fi ON fi.currency = c.currency
-        LEFT JOIN fx fr ON fr.currency = bk.report_currency
         WHERE c.balance <> 0
     )
     SELECT l.household_id, l.account_id, l.instrument_id, l.asset_class, l.quantity, l.avg_cost, l.price,
@@ -159,10 +161,9 @@ AS $$
            CASE WHEN NOT l.stale THEN l.local_dv01 * l.fx::float8 END,
            l.maturity_bucket, l.last_trade_date, l.stale OR l.fx IS NULL
     FROM lines l
-    ORDER BY l.account_id, l.instrument_id NULLS LAST, l.currency
 $$;
 COMMENT ON FUNCTION pms.valuation_lines(uuid[], date, timestamptz, text) IS
-    'Internal: every position (instrument_id set) and cash balance (instrument_id NULL) of some accounts valued as of a date, as known at a time, converted into the account''s base currency or (reporting => ''household'') the household''s currency and rounded to its minor units; stale lines carry no values.';
+    'Internal: every position (instrument_id set) and cash balance (instrument_id NULL) of some accounts valued as of a date, as known at a time, converted into the account''s base currency or (reporting => ''household'') the household''s currency and rounded to its minor units; stale lines carry no values. Unordered.';
 
 -- Analytics of some accounts (level 'account') or households (level 'household') in one pass.
 CREATE FUNCTION pms.portfolio_analytics(level text, ids uuid[] DEFAULT NULL, as_of date DEFAULT NULL,
@@ -182,37 +183,37 @@ AS $$
                            WHERE (CASE level WHEN 'account' THEN a.account_id ELSE a.household_id END) = ANY (ids)) END,
                  as_of, known_at, level) l
     ), totals AS (
+        -- Duration and DV01 are summed as integers (value-years to 1e-4, DV01 to 1e-6 of the
+        -- currency): exact, so no row order can change a digit, and cheaper than numeric.
         SELECT l.group_id, l.household_id, min(l.currency) AS currency,
                coalesce(sum(l.market_value) FILTER (WHERE l.instrument_id IS NOT NULL), 0) AS market_value,
                coalesce(sum(l.accrued_interest), 0) AS accrued_interest,
                coalesce(sum(l.market_value) FILTER (WHERE l.instrument_id IS NULL), 0) AS cash,
                sum(l.bond_value) FILTER (WHERE l.asset_class = 'BOND') AS bond_value,
-               sum(l.bond_value * l.duration::numeric) FILTER (WHERE l.asset_class = 'BOND') AS duration_value,
-               sum(l.dv01::numeric) FILTER (WHERE l.asset_class = 'BOND') AS dv01,
+               sum(round(l.bond_value::float8 * l.duration * 1e4)::bigint) FILTER (WHERE l.asset_class = 'BOND') / 1e4 AS duration_value,
+               sum(round(l.dv01 * 1e6)::bigint) FILTER (WHERE l.asset_class = 'BOND') / 1e6 AS dv01,
+               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '0-2y') AS b0,
+               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '2-5y') AS b2,
+               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '5-10y') AS b5,
+               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '10-20y') AS b10,
+               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '20y+') AS b20,
                count(*) FILTER (WHERE l.instrument_id IS NOT NULL)::integer AS positions,
                count(*) FILTER (WHERE l.stale)::integer AS stale_positions
         FROM lines l
         GROUP BY l.group_id, l.household_id
-    ), bucket_values AS (
-        SELECT l.group_id, l.maturity_bucket, sum(l.bond_value) AS value
-        FROM lines l
-        WHERE l.asset_class = 'BOND' AND NOT l.stale
-        GROUP BY l.group_id, l.maturity_bucket
-    ), bucket_weights AS (
-        SELECT t.group_id,
-               jsonb_object_agg(k.bucket, coalesce(v.value / nullif(t.bond_value, 0), 0)::float8) AS weights
-        FROM totals t
-        CROSS JOIN unnest(ARRAY['0-2y', '2-5y', '5-10y', '10-20y', '20y+']) k(bucket)
-        LEFT JOIN bucket_values v ON v.group_id = t.group_id AND v.maturity_bucket = k.bucket
-        GROUP BY t.group_id
     )
     SELECT t.household_id, CASE level WHEN 'account' THEN t.group_id END, t.currency, t.market_value,
            t.accrued_interest, t.cash, t.market_value + t.accrued_interest + t.cash,
            (t.duration_value / nullif(t.bond_value, 0))::float8, coalesce(t.dv01, 0)::float8,
            (t.cash / nullif(t.market_value + t.accrued_interest + t.cash, 0))::float8,
-           w.weights, t.positions, t.stale_positions
+           CASE WHEN coalesce(t.bond_value, 0) = 0 THEN pms.empty_bucket_weights()
+                ELSE jsonb_build_object('0-2y', (coalesce(t.b0, 0) / t.bond_value)::float8,
+                                        '2-5y', (coalesce(t.b2, 0) / t.bond_value)::float8,
+                                        '5-10y', (coalesce(t.b5, 0) / t.bond_value)::float8,
+                                        '10-20y', (coalesce(t.b10, 0) / t.bond_value)::float8,
+                                        '20y+', (coalesce(t.b20, 0) / t.bond_value)::float8) END,
+           t.positions, t.stale_positions
     FROM totals t
-    JOIN bucket_weights w ON w.group_id = t.group_id
     ORDER BY t.household_id, t.group_id
 $$;
 COMMENT ON FUNCTION pms.portfolio_analytics(text, uuid[], date, timestamptz) IS

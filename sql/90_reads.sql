@@ -4,16 +4,40 @@
 -- Latest trade date per account on or before the as-of date, as known at pms.known_at.
 CREATE FUNCTION pms.last_activity(as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL)
 RETURNS TABLE (household_id uuid, account_id uuid, last_activity date)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    day     date := pms.resolve_as_of(last_activity.as_of);
+    known   timestamptz := pms.resolve_known_at(last_activity.known_at);
+BEGIN
+    IF known = 'infinity' THEN
+        -- The projection knows each position's latest fill; only positions with a fill after
+        -- the as-of date need an index probe for the latest one on or before it.
+        RETURN QUERY
+        SELECT p.household_id, p.account_id,
+               max(CASE WHEN p.last_trade_date <= day THEN p.last_trade_date
+                        ELSE (SELECT max(e.trade_date) FROM pms.executions e
+                              WHERE e.account_id = p.account_id AND e.instrument_id = p.instrument_id
+                                AND e.trade_date <= day
+                                AND NOT EXISTS (SELECT 1 FROM pms.execution_cancels x
+                                                WHERE x.household_id = e.household_id AND x.execution_id = e.execution_id)) END)
+        FROM pms.position_projection p
+        GROUP BY p.household_id, p.account_id;
+        RETURN;
+    END IF;
+    RETURN QUERY
     SELECT e.household_id, e.account_id, max(e.trade_date)
     FROM pms.executions e
-    WHERE e.trade_date <= pms.resolve_as_of(as_of) AND e.recorded_at <= pms.resolve_known_at(known_at)
-    GROUP BY e.household_id, e.account_id
+    WHERE e.trade_date <= day AND e.recorded_at <= known
+      AND NOT EXISTS (SELECT 1 FROM pms.execution_cancels x
+                      WHERE x.household_id = e.household_id AND x.execution_id = e.execution_id
+                        AND x.recorded_at <= known)
+    GROUP BY e.household_id, e.account_id;
+END
 $$;
 COMMENT ON FUNCTION pms.last_activity(date, timestamptz) IS
-    'Per account, the latest trade date of any execution (cancelled ones included: a bust is activity too) on or before the as-of date, as known at a time.';
+    'Per account, the latest trade date of an execution not cancelled (as known at the time) on or before the as-of date; from the live projection when everything known is asked for.';
 
 CREATE VIEW pms.household_list AS
 WITH valued AS (
@@ -45,7 +69,7 @@ COMMENT ON COLUMN pms.household_list.currency IS 'Reporting currency: the accoun
 COMMENT ON COLUMN pms.household_list.market_value IS 'Market value of the positions (clean), stale positions excluded.';
 COMMENT ON COLUMN pms.household_list.total_value IS 'Market value plus accrued interest plus cash.';
 COMMENT ON COLUMN pms.household_list.stale_positions IS 'Positions and cash balances left out of the values for want of a fresh price or FX rate.';
-COMMENT ON COLUMN pms.household_list.last_activity IS 'Latest trade date of any execution in the household, on or before the as-of date.';
+COMMENT ON COLUMN pms.household_list.last_activity IS 'Latest trade date of a live execution in the household, on or before the as-of date.';
 COMMENT ON COLUMN pms.household_list.created_at IS 'When the household was created.';
 COMMENT ON COLUMN pms.household_list.created_by IS 'Actor who created it.';
 
@@ -84,7 +108,7 @@ COMMENT ON COLUMN pms.account_list.market_value IS 'Market value of the position
 COMMENT ON COLUMN pms.account_list.total_value IS 'Market value plus accrued interest plus cash.';
 COMMENT ON COLUMN pms.account_list.duration IS 'Modified duration of the fixed-income holdings (dirty-value weighted); NULL without valued bonds.';
 COMMENT ON COLUMN pms.account_list.stale_positions IS 'Positions and cash balances left out of the values for want of a fresh price or FX rate.';
-COMMENT ON COLUMN pms.account_list.last_activity IS 'Latest trade date of any execution in the account, on or before the as-of date.';
+COMMENT ON COLUMN pms.account_list.last_activity IS 'Latest trade date of a live execution in the account, on or before the as-of date.';
 COMMENT ON COLUMN pms.account_list.created_at IS 'When the account was opened.';
 COMMENT ON COLUMN pms.account_list.created_by IS 'Actor who opened it.';
 
@@ -101,8 +125,8 @@ SELECT a.household_id,
        p.cost_basis,
        p.realized_pnl,
        p.last_trade_date
-FROM pms.accounts a
-CROSS JOIN LATERAL pms.positions(a.account_id) p
+FROM pms.positions_of() p
+JOIN pms.accounts a ON a.account_id = p.account_id
 JOIN pms.instruments i ON i.instrument_id = p.instrument_id;
 COMMENT ON VIEW pms.account_positions IS
     'Positions of every account as of pms.as_of (default today), as known at pms.known_at (default now), on the pms.position_basis dates.';
@@ -155,8 +179,8 @@ SELECT a.household_id,
        pms.resolve_as_of() AS as_of,
        c.currency,
        c.balance
-FROM pms.accounts a
-CROSS JOIN LATERAL pms.cash_balances(a.account_id) c;
+FROM pms.cash_balances_of() c
+JOIN pms.accounts a ON a.account_id = c.account_id;
 COMMENT ON VIEW pms.account_cash IS
     'Cash per account and currency as of pms.as_of (default today), as known at pms.known_at (default now).';
 COMMENT ON COLUMN pms.account_cash.household_id IS 'Household of the account.';

@@ -32,7 +32,8 @@ SELECT set_eq(
 SELECT set_eq(
     $$ SELECT d, t.account_id, t.currency, t.market_value, t.accrued_interest, t.cash, t.total_value, t.duration,
               t.dv01, t.cash_pct, t.bucket_weights, t.positions, t.stale_positions
-       FROM dates, pms.portfolio_analytics('account', NULL, d) t $$,
+       FROM dates, pms.portfolio_analytics('account', NULL, d) t
+       WHERE t.account_id IN (SELECT account_id FROM sample_accounts) $$,
     $$ SELECT d, a.account_id, x.currency, x.market_value, x.accrued_interest, x.cash, x.total_value, x.duration,
               x.dv01, x.cash_pct, x.bucket_weights, x.positions, x.stale_positions
        FROM dates, sample_accounts a, pms.account_analytics(a.account_id, d) x $$,

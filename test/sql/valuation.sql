@@ -111,7 +111,7 @@ FROM pms.account_list ORDER BY name;
 SELECT name, account_count, as_of, currency, market_value, total_value, stale_positions, last_activity
 FROM pms.household_list ORDER BY name;
 SELECT account_name, cusip, currency, market_value, round(weight::numeric, 10) AS weight, stale
-FROM pms.account_valuations ORDER BY account_name, cusip NULLS LAST;
+FROM pms.account_valuations ORDER BY account_name, cusip NULLS LAST, market_value;
 SELECT account_name, currency, market_value, cash, total_value, positions FROM pms.account_analytics_overview ORDER BY account_name;
 RESET pms.as_of;
 
