@@ -5,7 +5,7 @@
 \set QUIET on
 \timing off
 SET client_min_messages = warning;
-SELECT setseed(0.25);
+SELECT setseed(0.25) \g /dev/null
 SELECT pms.create_household('Bench ' || h, 'bench', ('b0000000-0000-4000-8000-' || lpad(h::text, 12, '0'))::uuid)
 FROM generate_series(1, 1000) h \g /dev/null
 SELECT pms.create_account(('b0000000-0000-4000-8000-' || lpad((1 + (a - 1) / 10)::text, 12, '0'))::uuid, 'Account ' || a,
@@ -23,7 +23,7 @@ SELECT household_id, account_id, 'USD', 30000000, 'DEPOSIT', DATE '2026-01-02' F
 INSERT INTO pms.executions (household_id, account_id, instrument_id, side, quantity, price, trade_date)
 SELECT a.household_id, a.account_id, ('c0000000-0000-4000-8000-' || lpad((1 + (a.n * 37 + k * 19) % 500)::text, 12, '0'))::uuid,
        'BUY', 1000 * (10 + (a.n + k) % 90), 95 + (a.n * k % 1000) / 100.0,
-       DATE '2026-01-05' + (a.n + k) % 40 + 50 * f
+       DATE '2026-01-05' + ((a.n + k) % 40 + 50 * f)::int
 FROM (SELECT household_id, account_id, row_number() OVER (ORDER BY account_id) AS n FROM pms.accounts) a
 CROSS JOIN generate_series(1, 25) k
 CROSS JOIN generate_series(0, 1) f;
