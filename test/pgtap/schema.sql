@@ -7,7 +7,8 @@ SELECT has_schema('pms');
 SELECT tables_are('pms', ARRAY['currencies', 'countries', 'events', 'households', 'accounts', 'instruments',
                                'executions', 'execution_cancels', 'cash_movements', 'position_heads',
                                'position_projection', 'cash_projection', 'position_checkpoints',
-                               'rebalance_runs']);
+                               'rebalance_runs', 'models', 'model_versions', 'model_assignments', 'timeline_heads',
+                               'targets']);
 
 -- Client tables (household_id NOT NULL) lead every primary key and unique constraint with it.
 SELECT is_empty($$
@@ -74,7 +75,8 @@ $$, 'security definer functions use search_path = pg_catalog, pg_temp');
 SELECT set_eq($$
     SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'pms'
 $$, ARRAY['pms.events', 'pms.households', 'pms.accounts', 'pms.instruments',
-          'pms.executions', 'pms.execution_cancels', 'pms.cash_movements', 'pms.rebalance_runs'],
+          'pms.executions', 'pms.execution_cancels', 'pms.cash_movements', 'pms.rebalance_runs',
+          'pms.models', 'pms.model_versions', 'pms.model_assignments', 'pms.targets'],
    'client and loaded tables are dumped by pg_dump (projections are rebuilt, not dumped)');
 
 SELECT * FROM finish();
