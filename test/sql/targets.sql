@@ -154,4 +154,13 @@ CALL expect_error($$SELECT * FROM pms.effective_target('99999999-9999-4999-8999-
 CALL expect_error($$SELECT * FROM pms.effective_target(NULL)$$);
 SELECT count(*) - :events_before AS events_written FROM pms.events;
 SELECT count(*) AS targets FROM pms.targets;
+
+-- The sample book: three models, an account-level and a household-level target
+\i test/fixtures/setup.sql
+\i test/fixtures/sample_book.sql
+SELECT name, duration_target, duration_tolerance, bucket_tolerance, assigned_accounts FROM pms.model_library ORDER BY name;
+SELECT scope, household_name, account_name, duration_target, bucket_weights, constraints, effective_from, status
+FROM pms.targets_overview ORDER BY scope, household_name;
+SELECT a.name AS account, e.source, e.duration_target, e.bucket_weights, e.duration_tolerance, e.bucket_tolerance
+FROM pms.accounts a CROSS JOIN LATERAL pms.effective_target(a.account_id, '2026-06-30') e ORDER BY a.name;
 \set ECHO none
