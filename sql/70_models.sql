@@ -383,10 +383,12 @@ AS $$
     SELECT k.household_id, lock_timelines.scope, k.scope_id FROM unnest(household_ids, scope_ids) AS k(household_id, scope_id)
     ON CONFLICT DO NOTHING;
     SELECT 1 FROM pms.timeline_heads h
-    WHERE h.scope = lock_timelines.scope AND h.scope_id = ANY (scope_ids)
-    ORDER BY h.scope_id FOR NO KEY UPDATE;
+    JOIN unnest(household_ids, scope_ids) AS k(household_id, scope_id)
+      ON h.household_id = k.household_id AND h.scope = lock_timelines.scope AND h.scope_id = k.scope_id
+    ORDER BY h.scope_id FOR NO KEY UPDATE OF h;
     UPDATE pms.timeline_heads h SET version = h.version + 1
-    WHERE h.scope = lock_timelines.scope AND h.scope_id = ANY (scope_ids);
+    FROM unnest(household_ids, scope_ids) AS k(household_id, scope_id)
+    WHERE h.household_id = k.household_id AND h.scope = lock_timelines.scope AND h.scope_id = k.scope_id;
 $$;
 COMMENT ON FUNCTION pms.lock_timelines(text, uuid[], uuid[]) IS
     'Internal: locks the timeline heads of accounts or households (in id order) so their targets and assignments change one writer at a time.';

@@ -240,7 +240,9 @@ BEGIN
            coalesce(hh.target_id, acct.target_id, mv.model_id),
            coalesce(hh.duration_target, acct.duration_target, mv.duration_target),
            coalesce(hh.bucket_weights, acct.bucket_weights, mv.bucket_weights),
-           jsonb_strip_nulls(coalesce(mv.constraints, '{}') || coalesce(acct.constraints, '{}') || coalesce(hh.constraints, '{}')),
+           CASE WHEN acct.constraints IS NULL AND hh.constraints IS NULL THEN coalesce(mv.constraints, '{}')
+                ELSE jsonb_strip_nulls(coalesce(mv.constraints, '{}') || coalesce(acct.constraints, '{}')
+                                       || coalesce(hh.constraints, '{}')) END,
            coalesce(hh.duration_tolerance, acct.duration_tolerance, mv.duration_tolerance, pms.default_duration_tolerance()),
            coalesce(hh.bucket_tolerance, acct.bucket_tolerance, mv.bucket_tolerance, pms.default_bucket_tolerance()),
            ma.model_id, mv.version, acct.target_id, hh.target_id
@@ -258,12 +260,11 @@ BEGIN
            ON hh.household_id = a.household_id AND hh.scope = 'household'
           AND hh.effective_from <= t AND (hh.effective_to IS NULL OR hh.effective_to > t)
     WHERE (effective_targets.account_ids IS NULL OR a.account_id = ANY (effective_targets.account_ids))
-      AND (ma.model_id IS NOT NULL OR acct.target_id IS NOT NULL OR hh.target_id IS NOT NULL)
-    ORDER BY a.household_id, a.account_id;
+      AND (ma.model_id IS NOT NULL OR acct.target_id IS NOT NULL OR hh.target_id IS NOT NULL);
 END
 $$;
 COMMENT ON FUNCTION pms.effective_targets(timestamptz, uuid[]) IS
-    'The effective target of every account (or of account_ids) as of an instant (default: end of the pms.as_of date, else now), per field: household target, then account target, then the assigned model, then default tolerances. Accounts with no model and no target are left out. One set-based query: join it for all accounts at once.';
+    'The effective target of every account (or of account_ids) as of an instant (default: end of the pms.as_of date, else now), per field: household target, then account target, then the assigned model, then default tolerances. Accounts with no model and no target are left out; rows come in no particular order. One set-based query: join it for all accounts at once.';
 
 -- The effective target of one account as of an instant (see pms.effective_targets for the rule).
 CREATE FUNCTION pms.effective_target(account_id uuid, as_of timestamptz DEFAULT NULL)

@@ -78,9 +78,9 @@ LEFT JOIN LATERAL pms.effective_target('22222222-2222-4222-8222-222222222221', d
 ORDER BY d;
 
 -- All accounts at once: the same answers as one account at a time
-SELECT * FROM pms.effective_targets('2025-06-15');
+SELECT * FROM pms.effective_targets('2025-06-15') ORDER BY account_id;
 SELECT account_id, source, duration_target FROM pms.effective_targets('2025-06-15',
-       ARRAY['22222222-2222-4222-8222-222222222223', '22222222-2222-4222-8222-222222222222']::uuid[]);
+       ARRAY['22222222-2222-4222-8222-222222222223', '22222222-2222-4222-8222-222222222222']::uuid[]) ORDER BY account_id;
 SELECT count(*) AS disagreements
 FROM unnest(ARRAY['2025-01-01', '2025-03-01', '2025-06-15', '2025-07-01', '2025-12-15', '2026-06-01', '2100-06-01']::timestamptz[]) d
 CROSS JOIN LATERAL (
