@@ -32,7 +32,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT to_char(instant AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
-           || CASE WHEN extract(microseconds FROM instant)::bigint % 1000000 <> 0
+           || CASE WHEN extract(microseconds FROM instant AT TIME ZONE 'UTC')::bigint % 1000000 <> 0
                    THEN to_char(instant AT TIME ZONE 'UTC', '.US') ELSE '' END || ' UTC'
 $$;
 COMMENT ON FUNCTION pms.iso_instant(timestamptz) IS
@@ -40,7 +40,7 @@ COMMENT ON FUNCTION pms.iso_instant(timestamptz) IS
 
 -- Checks a duration target: a finite number of years above 0 (22023).
 CREATE FUNCTION pms.check_duration_target(duration_target float8) RETURNS float8
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -59,7 +59,7 @@ COMMENT ON FUNCTION pms.check_duration_target(float8) IS
 
 -- Checks a tolerance: a number above 0 and at most 1 (22023).
 CREATE FUNCTION pms.check_tolerance(tolerance float8, argument text) RETURNS float8
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -243,7 +243,7 @@ COMMENT ON FUNCTION pms.check_constraints(jsonb) IS
 
 -- Rejects an infinite effective time (22023): timelines start and end at real instants.
 CREATE FUNCTION pms.check_effective_time(instant timestamptz, argument text) RETURNS timestamptz
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -500,7 +500,7 @@ COMMENT ON FUNCTION pms.live_model(uuid, text, text) IS
 
 -- The JSON definition of a model row, as carried by model events.
 CREATE FUNCTION pms.model_definition(m pms.models) RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT jsonb_build_object('model_id', m.model_id, 'name', m.name, 'description', m.description,
