@@ -10,6 +10,7 @@ SQL_SOURCES  = \
 	sql/30_households.sql \
 	sql/40_instruments.sql \
 	sql/50_bond_analytics.sql \
+	sql/51_bond_curves.sql \
 	sql/50_position_fold.sql \
 	sql/55_executions.sql \
 	sql/57_projection.sql \
@@ -19,6 +20,8 @@ SQL_SOURCES  = \
 	sql/61_snapshot_request.sql \
 	sql/70_models.sql \
 	sql/71_targets.sql \
+	sql/80_market_data.sql \
+	sql/82_valuation.sql \
 	sql/90_reads.sql
 
 MODULE_big   = $(EXTENSION)
@@ -27,6 +30,7 @@ OBJS         = \
 	src/append_only.o \
 	src/messages.o \
 	src/bond_math.o \
+	src/bond_curve.o \
 	src/bond_sql.o \
 	src/identifiers.o \
 	src/identifiers_sql.o \

@@ -121,3 +121,67 @@ SELECT pms.set_target('account', '20000000-0000-4000-8000-000000000002', NULL,
 SELECT pms.set_target('household', '10000000-0000-4000-8000-000000000002', 4.0, NULL, '{}',
                       '2025-04-01', 'sample-book', bucket_tolerance => 0.08,
                       target_id => '61000000-0000-4000-8000-000000000002');
+
+-- Market data, 2024-11-01 to 2026-11-20, business days.  A deterministic rate path (a slow
+-- wave plus a small hash-driven wobble per day) drives a USD zero curve and every USD bond's
+-- yield (curve rate at its maturity plus a spread by sector), so prices move together the
+-- way a real book does; equities and funds follow their own waves around their average fill.
+-- Deliberate gaps: the Texas Water 2048 bond has no evaluated prices (it is priced off the
+-- curve), Apple 2032's prices stop on 2026-09-30 (the curve takes over), and JNJ stock's
+-- prices stop on 2026-10-15 (no curve for equities: stale after five days).
+CREATE TEMP TABLE sample_days AS
+SELECT d::date AS day, (d::date - DATE '2024-11-01') AS t,
+       0.006 * sin((d::date - DATE '2024-11-01') / 95.0)
+         + ((('x' || substr(md5(d::date::text), 1, 6))::bit(24)::int % 200) - 100) / 200000.0 AS shift
+FROM generate_series(DATE '2024-11-01', DATE '2026-11-20', INTERVAL '1 day') d
+WHERE extract(isodow FROM d) < 6;
+
+INSERT INTO pms.yield_curves (curve_id, curve_date, tenor_years, zero_rate)
+SELECT 'USD-TSY', s.day, k.tenor, round((k.rate + s.shift)::numeric, 6)::float8
+FROM sample_days s
+CROSS JOIN (VALUES (0.25, 0.0430), (0.5, 0.0425), (1, 0.0410), (2, 0.0395), (3, 0.0390), (5, 0.0395),
+                   (7, 0.0405), (10, 0.0420), (20, 0.0450), (30, 0.0460)) AS k(tenor, rate);
+
+INSERT INTO pms.instrument_spreads (instrument_id, effective_date, curve_id, spread)
+SELECT i.instrument_id, DATE '2024-11-01', 'USD-TSY',
+       CASE i.sector WHEN 'Treasury' THEN 0 WHEN 'Agency' THEN 0.0015 WHEN 'Municipal' THEN -0.0040 ELSE 0.0090 END
+FROM pms.instruments i
+WHERE i.instrument_id::text LIKE '30000000-%' AND i.asset_class = 'BOND' AND i.currency = 'USD';
+
+INSERT INTO pms.prices (instrument_id, price_date, price, source)
+SELECT i.instrument_id, s.day,
+       round(pms.bond_price(s.day, i.maturity_date, i.coupon_rate::float8,
+                            i.coupon_frequency * (exp((c.rate + sp.spread) / i.coupon_frequency) - 1),
+                            i.coupon_frequency, i.day_count)::numeric, 4),
+       'sample-evaluated'
+FROM pms.instruments i
+JOIN pms.instrument_spreads sp ON sp.instrument_id = i.instrument_id
+CROSS JOIN sample_days s
+CROSS JOIN LATERAL (
+    SELECT pms.zero_rate(array_agg(y.tenor_years ORDER BY y.tenor_years), array_agg(y.zero_rate ORDER BY y.tenor_years),
+                         (i.maturity_date - s.day) / 365.0) AS rate
+    FROM pms.yield_curves y WHERE y.curve_id = 'USD-TSY' AND y.curve_date = s.day) c
+WHERE i.description NOT LIKE 'Texas Water%'
+  AND (i.description NOT LIKE 'Apple Inc 3.35%' OR s.day <= DATE '2026-09-30')
+UNION ALL
+SELECT i.instrument_id, s.day,
+       round(pms.bond_price(s.day, i.maturity_date, i.coupon_rate::float8, 0.027 + s.shift / 2, i.coupon_frequency, i.day_count)::numeric, 4),
+       'sample-evaluated'
+FROM pms.instruments i
+CROSS JOIN sample_days s
+WHERE i.instrument_id::text LIKE '30000000-%' AND i.currency = 'EUR' AND i.asset_class = 'BOND'
+UNION ALL
+SELECT i.instrument_id, s.day,
+       round((f.avg_price * (0.95 + s.t / 3000.0 + 0.08 * sin(s.t / 45.0 + length(i.ticker))) * (1 + 20 * s.shift))::numeric, 2),
+       'sample-close'
+FROM pms.instruments i
+JOIN (SELECT e.instrument_id, avg(e.price)::float8 AS avg_price FROM pms.executions e GROUP BY e.instrument_id) f
+  ON f.instrument_id = i.instrument_id
+CROSS JOIN sample_days s
+WHERE i.instrument_id::text LIKE '30000000-%' AND i.asset_class IN ('EQUITY', 'FUND')
+  AND (i.ticker <> 'JNJ' OR s.day <= DATE '2026-10-15');
+
+INSERT INTO pms.fx_rates (currency, rate_date, rate, source)
+SELECT 'EUR', s.day, round((1.08 + 0.04 * sin(s.t / 90.0) + s.shift)::numeric, 5), 'sample-fx'
+FROM sample_days s;
+DROP TABLE sample_days;

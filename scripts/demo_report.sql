@@ -1,31 +1,43 @@
 -- scripts/demo_report.sql: what an advisor looks at first, printed by scripts/demo.sh.
 \pset footer off
 \echo
-\echo '== Households'
-SELECT name AS household, account_count AS accounts, created_by
+-- The sample book's market data end on 2026-11-20, so the valued screens are read as of that
+-- day (prices older than pms.max_price_age = 5 days would show as stale).
+\echo '== Households, valued as of 2026-11-20 (SET pms.as_of = ''2026-11-20'')'
+SET pms.as_of = '2026-11-20';
+SELECT name AS household, account_count AS accounts, currency, market_value, total_value,
+       stale_positions AS stale, last_activity
 FROM pms.household_list ORDER BY name;
+
+\echo '== Accounts'
+SELECT name AS account, household_name AS household, base_currency AS ccy, market_value, total_value,
+       round(duration::numeric, 2) AS duration, last_activity
+FROM pms.account_list ORDER BY household_name, name;
 
 \echo '== Account detail: Whitman Joint Brokerage'
 \x on
-SELECT name AS account, household_name AS household, account_type, base_currency, created_at::date AS opened
-FROM pms.account_list WHERE account_id = '20000000-0000-4000-8000-000000000001';
+SELECT a.name AS account, a.household_name AS household, a.account_type, a.base_currency, a.created_at::date AS opened,
+       x.market_value, x.accrued_interest, x.cash, x.total_value, round(x.duration::numeric, 3) AS duration,
+       round(x.dv01::numeric, 2) AS dv01, round(x.cash_pct::numeric, 4) AS cash_pct, x.bucket_weights::text AS bucket_weights
+FROM pms.account_list a, pms.account_analytics(a.account_id) x
+WHERE a.account_id = '20000000-0000-4000-8000-000000000001';
 \x off
-
-\echo '== Positions today'
-SELECT coalesce(cusip, '') AS cusip, description, quantity, round(avg_cost, 4) AS avg_cost,
-       round(realized_pnl, 2) AS realized_pnl, last_trade_date
-FROM pms.account_positions WHERE account_id = '20000000-0000-4000-8000-000000000001'
+SELECT coalesce(cusip, '') AS cusip, description, quantity, round(avg_cost, 4) AS avg_cost, price, price_source AS source,
+       market_value, accrued_interest AS accrued, round(weight::numeric, 4) AS weight,
+       round(duration::numeric, 3) AS duration, round(dv01::numeric, 2) AS dv01, maturity_bucket AS bucket, stale
+FROM pms.valued_positions('20000000-0000-4000-8000-000000000001')
 ORDER BY description;
-\echo '== Cash today'
+\echo '== Cash'
 SELECT currency, balance FROM pms.cash_balances('20000000-0000-4000-8000-000000000001');
 
 \echo '== The same account as of 2025-06-30 (SET pms.as_of = ''2025-06-30'')'
 SET pms.as_of = '2025-06-30';
-SELECT coalesce(cusip, '') AS cusip, description, quantity, round(avg_cost, 4) AS avg_cost,
-       round(realized_pnl, 2) AS realized_pnl, last_trade_date
-FROM pms.account_positions WHERE account_id = '20000000-0000-4000-8000-000000000001'
+SELECT coalesce(cusip, '') AS cusip, description, quantity, round(avg_cost, 4) AS avg_cost, price, price_source AS source,
+       market_value, round(duration::numeric, 3) AS duration, stale
+FROM pms.valued_positions('20000000-0000-4000-8000-000000000001')
 ORDER BY description;
-SELECT currency, balance FROM pms.account_cash WHERE account_id = '20000000-0000-4000-8000-000000000001';
+SELECT market_value, cash, total_value, round(duration::numeric, 3) AS duration, round(dv01::numeric, 2) AS dv01
+FROM pms.account_analytics('20000000-0000-4000-8000-000000000001');
 RESET pms.as_of;
 
 \echo '== Rebalance simulation for Whitman Joint Brokerage (demo prices: last fill; demo model: equal weights, 10% cash)'

@@ -92,62 +92,90 @@ $$;
 COMMENT ON FUNCTION pms.checkpoint_positions(date, uuid[], text) IS
     'Stores the fold of each position through a date (all accounts by default) so historical reads fold only what follows; returns the number of checkpoints written. Schedule it, e.g. monthly.';
 
--- Positions of an account as of a date, as known at a time: non-zero positions only.
+-- Positions of many accounts (default: all) as of a date, as known at a time, in one
+-- set-based pass: non-zero positions only.
+CREATE FUNCTION pms.positions_of(account_ids uuid[] DEFAULT NULL, as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL)
+RETURNS TABLE (household_id uuid, account_id uuid, instrument_id uuid, quantity numeric, avg_cost numeric,
+               cost_basis numeric, realized_pnl numeric, last_trade_date date)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 100000
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    day     date := pms.resolve_as_of(positions_of.as_of);
+    known   timestamptz := pms.resolve_known_at(positions_of.known_at);
+    on_date text := coalesce(current_setting('pms.position_basis', true), 'trade');
+    refold  uuid[] := positions_of.account_ids;
+    -- Dynamic SQL so that "all accounts" and "these accounts" each get a plan of their own.
+    only_these text := CASE WHEN positions_of.account_ids IS NULL THEN '' ELSE 'AND %I.account_id = ANY ($1)' END;
+BEGIN
+    -- The present, on the trade basis, with everything known: the live projection answers
+    -- for every account without a fill dated after the as-of date; only those are folded.
+    IF known = 'infinity' AND on_date = 'trade' THEN
+        EXECUTE format('SELECT coalesce(array_agg(DISTINCT p.account_id), ''{}'') FROM pms.position_projection p
+                        WHERE p.last_trade_date > $2 ' || only_these, 'p')
+            INTO refold USING positions_of.account_ids, day;
+        RETURN QUERY EXECUTE format(
+            'SELECT p.household_id, p.account_id, p.instrument_id, p.quantity, p.avg_cost, p.cost_basis,
+                    p.realized_pnl, p.last_trade_date
+             FROM pms.position_projection p
+             WHERE p.quantity <> 0 AND p.account_id <> ALL ($2) ' || only_these, 'p')
+            USING positions_of.account_ids, refold;
+        IF cardinality(refold) = 0 THEN
+            RETURN;
+        END IF;
+        only_these := 'AND %I.account_id = ANY ($1)';
+    END IF;
+    -- Otherwise: the latest valid checkpoint per position, then fold what follows it.
+    RETURN QUERY EXECUTE format($q$
+    WITH cp AS (
+        SELECT DISTINCT ON (c.account_id, c.instrument_id)
+               c.household_id, c.account_id, c.instrument_id, c.through_date, c.state, c.last_trade_date
+        FROM pms.position_checkpoints c
+        WHERE c.basis = $4 AND c.through_date <= $2 AND c.known_from <= $3 %1$s
+        ORDER BY c.account_id, c.instrument_id, c.through_date DESC
+    ), rest AS (
+        SELECT e.household_id, e.account_id, e.instrument_id, max(e.trade_date) AS last_trade_date,
+               pms.position_fold(cp.state, e.side, e.quantity, e.price, i.price_multiplier
+                                 ORDER BY CASE $4 WHEN 'trade' THEN e.trade_date ELSE e.settle_date END, e.seq) AS s
+        FROM pms.executions e
+        JOIN pms.instruments i ON i.instrument_id = e.instrument_id
+        LEFT JOIN cp ON cp.account_id = e.account_id AND cp.instrument_id = e.instrument_id
+        WHERE CASE $4 WHEN 'trade' THEN e.trade_date ELSE e.settle_date END <= $2
+          AND CASE $4 WHEN 'trade' THEN e.trade_date ELSE e.settle_date END > coalesce(cp.through_date, '-infinity')
+          AND e.recorded_at <= $3 %2$s
+          AND NOT EXISTS (SELECT 1 FROM pms.execution_cancels x
+                          WHERE x.household_id = e.household_id AND x.execution_id = e.execution_id
+                            AND x.recorded_at <= $3)
+        GROUP BY e.household_id, e.account_id, e.instrument_id, cp.state
+    )
+    SELECT coalesce(r.household_id, cp.household_id), coalesce(r.account_id, cp.account_id),
+           coalesce(r.instrument_id, cp.instrument_id),
+           (coalesce(r.s, cp.state)).quantity, (coalesce(r.s, cp.state)).avg_cost,
+           (coalesce(r.s, cp.state)).cost_basis, (coalesce(r.s, cp.state)).realized_pnl,
+           greatest(r.last_trade_date, cp.last_trade_date)
+    FROM rest r
+    FULL JOIN cp ON cp.account_id = r.account_id AND cp.instrument_id = r.instrument_id
+    WHERE (coalesce(r.s, cp.state)).quantity <> 0
+    $q$, format(only_these, 'c'), format(only_these, 'e'))
+        USING refold, day, known, on_date;
+END
+$$;
+COMMENT ON FUNCTION pms.positions_of(uuid[], date, timestamptz) IS
+    'Non-zero positions of many accounts (all by default) as of a business date, as known at a time, in one set-based pass (projection for the present, checkpoints plus fold otherwise), unordered; NULL dates use pms.as_of / pms.known_at.';
+
+-- Positions of one account as of a date, as known at a time: non-zero positions only.
 CREATE FUNCTION pms.positions(account_id uuid, as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL)
 RETURNS TABLE (instrument_id uuid, quantity numeric, avg_cost numeric, cost_basis numeric,
                realized_pnl numeric, last_trade_date date)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    day     date := pms.resolve_as_of(positions.as_of);
-    known   timestamptz := pms.resolve_known_at(positions.known_at);
-    on_date text := coalesce(current_setting('pms.position_basis', true), 'trade');
 BEGIN
     PERFORM pms.require_argument(positions.account_id, 'account_id', 'pms.positions');
-    -- The present, on the trade basis, with everything known: the live projection answers.
-    IF known = 'infinity' AND on_date = 'trade'
-       AND NOT EXISTS (SELECT 1 FROM pms.position_projection p
-                       WHERE p.account_id = positions.account_id AND p.last_trade_date > day) THEN
-        RETURN QUERY
-        SELECT p.instrument_id, p.quantity, p.avg_cost, p.cost_basis, p.realized_pnl, p.last_trade_date
-        FROM pms.position_projection p
-        WHERE p.account_id = positions.account_id AND p.quantity <> 0
-        ORDER BY p.instrument_id;
-        RETURN;
-    END IF;
-    -- Otherwise: the latest valid checkpoint per instrument, then fold the rest.
     RETURN QUERY
-    WITH cp AS (
-        SELECT DISTINCT ON (c.instrument_id) c.instrument_id, c.through_date, c.state, c.last_trade_date
-        FROM pms.position_checkpoints c
-        WHERE c.account_id = positions.account_id AND c.basis = on_date
-          AND c.through_date <= day AND c.known_from <= known
-        ORDER BY c.instrument_id, c.through_date DESC
-    ), rest AS (
-        SELECT e.instrument_id, max(e.trade_date) AS last_trade_date,
-               pms.position_fold(cp.state, e.side, e.quantity, e.price, i.price_multiplier
-                                 ORDER BY CASE on_date WHEN 'trade' THEN e.trade_date ELSE e.settle_date END, e.seq) AS s
-        FROM pms.executions e
-        JOIN pms.instruments i ON i.instrument_id = e.instrument_id
-        LEFT JOIN cp ON cp.instrument_id = e.instrument_id
-        WHERE e.account_id = positions.account_id
-          AND CASE on_date WHEN 'trade' THEN e.trade_date ELSE e.settle_date END <= day
-          AND CASE on_date WHEN 'trade' THEN e.trade_date ELSE e.settle_date END > coalesce(cp.through_date, '-infinity')
-          AND e.recorded_at <= known
-          AND NOT EXISTS (SELECT 1 FROM pms.execution_cancels x
-                          WHERE x.household_id = e.household_id AND x.execution_id = e.execution_id
-                            AND x.recorded_at <= known)
-        GROUP BY e.instrument_id, cp.state
-    )
-    SELECT coalesce(r.instrument_id, cp.instrument_id),
-           (coalesce(r.s, cp.state)).quantity, (coalesce(r.s, cp.state)).avg_cost,
-           (coalesce(r.s, cp.state)).cost_basis, (coalesce(r.s, cp.state)).realized_pnl,
-           greatest(r.last_trade_date, cp.last_trade_date)
-    FROM rest r
-    FULL JOIN cp ON cp.instrument_id = r.instrument_id
-    WHERE (coalesce(r.s, cp.state)).quantity <> 0
-    ORDER BY 1;
+    SELECT p.instrument_id, p.quantity, p.avg_cost, p.cost_basis, p.realized_pnl, p.last_trade_date
+    FROM pms.positions_of(ARRAY[positions.account_id], positions.as_of, positions.known_at) p
+    ORDER BY p.instrument_id;
 END
 $$;
 COMMENT ON FUNCTION pms.positions(uuid, date, timestamptz) IS
@@ -177,32 +205,57 @@ COMMENT ON COLUMN pms.cash_ledger.recorded_at IS 'Knowledge time of the flow.';
 COMMENT ON COLUMN pms.cash_ledger.cancelled_at IS 'Knowledge time of the trade''s cancellation, if it was cancelled.';
 COMMENT ON COLUMN pms.cash_ledger.source_id IS 'The cash movement or execution the flow comes from.';
 
--- Cash balances of an account as of a date, as known at a time, per currency.
+-- Cash balances of many accounts (default: all) per currency as of a value date, as known
+-- at a time, in one set-based pass.
+CREATE FUNCTION pms.cash_balances_of(account_ids uuid[] DEFAULT NULL, as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL)
+RETURNS TABLE (household_id uuid, account_id uuid, currency text, balance numeric)
+LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 10000
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    day     date := pms.resolve_as_of(cash_balances_of.as_of);
+    known   timestamptz := pms.resolve_known_at(cash_balances_of.known_at);
+    summed  uuid[] := cash_balances_of.account_ids;
+    only_these text := CASE WHEN cash_balances_of.account_ids IS NULL THEN '' ELSE 'AND %I.account_id = ANY ($1)' END;
+BEGIN
+    -- With everything known, the projection answers for accounts without a later value date.
+    IF known = 'infinity' THEN
+        EXECUTE format('SELECT coalesce(array_agg(DISTINCT c.account_id), ''{}'') FROM pms.cash_projection c
+                        WHERE c.last_value_date > $2 ' || only_these, 'c')
+            INTO summed USING cash_balances_of.account_ids, day;
+        RETURN QUERY EXECUTE format(
+            'SELECT c.household_id, c.account_id, c.currency, c.balance FROM pms.cash_projection c
+             WHERE c.account_id <> ALL ($2) ' || only_these, 'c')
+            USING cash_balances_of.account_ids, summed;
+        IF cardinality(summed) = 0 THEN
+            RETURN;
+        END IF;
+        only_these := 'AND %I.account_id = ANY ($1)';
+    END IF;
+    RETURN QUERY EXECUTE format(
+        'SELECT l.household_id, l.account_id, l.currency, sum(l.amount)
+         FROM pms.cash_ledger l
+         WHERE l.value_date <= $2 AND l.recorded_at <= $3 AND (l.cancelled_at IS NULL OR l.cancelled_at > $3) '
+         || only_these || '
+         GROUP BY l.household_id, l.account_id, l.currency', 'l')
+        USING summed, day, known;
+END
+$$;
+COMMENT ON FUNCTION pms.cash_balances_of(uuid[], date, timestamptz) IS
+    'Cash per currency of many accounts (all by default) as of a value date, as known at a time, in one set-based pass, unordered; NULL dates use pms.as_of / pms.known_at.';
+
+-- Cash balances of one account as of a date, as known at a time, per currency.
 CREATE FUNCTION pms.cash_balances(account_id uuid, as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL)
 RETURNS TABLE (currency text, balance numeric)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    day     date := pms.resolve_as_of(cash_balances.as_of);
-    known   timestamptz := pms.resolve_known_at(cash_balances.known_at);
 BEGIN
     PERFORM pms.require_argument(cash_balances.account_id, 'account_id', 'pms.cash_balances');
-    IF known = 'infinity'
-       AND NOT EXISTS (SELECT 1 FROM pms.cash_projection c
-                       WHERE c.account_id = cash_balances.account_id AND c.last_value_date > day) THEN
-        RETURN QUERY
-        SELECT c.currency, c.balance FROM pms.cash_projection c
-        WHERE c.account_id = cash_balances.account_id ORDER BY c.currency;
-        RETURN;
-    END IF;
     RETURN QUERY
-    SELECT l.currency, sum(l.amount)
-    FROM pms.cash_ledger l
-    WHERE l.account_id = cash_balances.account_id AND l.value_date <= day AND l.recorded_at <= known
-      AND (l.cancelled_at IS NULL OR l.cancelled_at > known)
-    GROUP BY l.currency
-    ORDER BY l.currency;
+    SELECT c.currency, c.balance
+    FROM pms.cash_balances_of(ARRAY[cash_balances.account_id], cash_balances.as_of, cash_balances.known_at) c
+    ORDER BY c.currency;
 END
 $$;
 COMMENT ON FUNCTION pms.cash_balances(uuid, date, timestamptz) IS

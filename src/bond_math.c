@@ -13,20 +13,26 @@
  * bond's day count, cash flow by cash flow as QuantLib's CashFlows functions
  * do: the first step is yf(start, end) - yf(start, settle) and every later
  * step is the whole coupon period, so a cash flow at cumulative time t is
- * discounted by (1 + y/f)^(-f t).  Internally the solver works in
- * u = log(1 + y/f), where the dirty price is a positive sum of decreasing
- * exponentials, so log P is convex and decreasing: Newton on log P converges
- * from any start on the low side, is bracketed, falls back to bisection (or
- * bracket expansion) whenever a step leaves the bracket, and has a fixed
- * iteration limit.  Invariants: every function validates its inputs
- * first, walks at most BOND_MAX_FLOWS cash flows and never loops unbounded.
+ * discounted by (1 + y/f)^(-f t), built as a running product of one factor
+ * per step.  Internally the solver works in u = log(1 + y/f), where the dirty
+ * price is a positive sum of decreasing exponentials, so log P is convex and
+ * decreasing: Newton on log P converges from any start on the low side, is
+ * bracketed, falls back to bisection (or bracket expansion) whenever a step
+ * leaves the bracket, and has a fixed iteration limit.
+ *
+ * Speed: the flows are built once per valuation (BondPrepareFlows) and summed
+ * as often as needed.  When every full period has the same length in the day
+ * count, no per-flow data is stored and the sums use one discount factor;
+ * otherwise the periods are kept as integer day counts and the factor of each
+ * distinct length is computed once per sum.  Either way the arithmetic is the
+ * same, operation for operation, as summing flow by flow.  Invariants: every
+ * function validates its inputs first, walks at most BOND_MAX_FLOWS cash
+ * flows and never loops unbounded.
  */
-#include "bond_math.h"
+#include "bond_math_int.h"
 
 #include <math.h>
-
-/* At most one coupon a month for BOND_MAX_TERM_YEARS, plus one spare. */
-#define BOND_MAX_FLOWS (BOND_MAX_TERM_YEARS * 12 + 2)
+#include <stddef.h>
 
 /* Solver limits: iterations, and relative step size that counts as converged. */
 #define BOND_SOLVER_MAX_ITER 300
@@ -40,27 +46,6 @@ typedef struct BondDate
 	int			month;
 	int			day;
 } BondDate;
-
-/*
- * The cash flows still to be paid, merged per payment date: amount[i] is paid
- * after a discounting step step[i] (in years of the day count).
- */
-typedef struct BondFlows
-{
-	int			n;
-	double		accrued;
-	double		amount[BOND_MAX_FLOWS];
-	double		step[BOND_MAX_FLOWS];
-} BondFlows;
-
-/* Sums over the cash flows at one yield (see BondSumFlows). */
-typedef struct BondSums
-{
-	double		price;			/* sum a B */
-	double		time_weighted;	/* sum a t B */
-	double		convexity;		/* sum a B t (f t + 1) */
-	double		last_time;		/* cumulative time of the last flow */
-} BondSums;
 
 /* Floor division for possibly negative numerators. */
 static inline int
@@ -152,9 +137,12 @@ IsLastOfFebruary(const BondDate *d)
 	return d->month == 2 && d->day == DaysInMonth(d->year, 2);
 }
 
-/* 30/360 US day count (the QuantLib Thirty360::USA rules, in their order). */
-static int
-Days30360US(const BondDate *d1, const BondDate *d2)
+/*
+ * 30/360 US day count (the QuantLib Thirty360::USA rules, in their order),
+ * given whether each date is the last day of February.
+ */
+static inline int
+Days30360Rules(const BondDate *d1, bool feb1, const BondDate *d2, bool feb2)
 {
 	int			dd1 = d1->day;
 	int			dd2 = d2->day;
@@ -163,11 +151,18 @@ Days30360US(const BondDate *d1, const BondDate *d2)
 		dd1 = 30;
 	if (dd2 == 31 && dd1 >= 30)
 		dd2 = 30;
-	if (IsLastOfFebruary(d2) && IsLastOfFebruary(d1))
+	if (feb2 && feb1)
 		dd2 = 30;
-	if (IsLastOfFebruary(d1))
+	if (feb1)
 		dd1 = 30;
 	return 360 * (d2->year - d1->year) + 30 * (d2->month - d1->month) + (dd2 - dd1);
+}
+
+/* 30/360 US day count between two dates. */
+static int
+Days30360US(const BondDate *d1, const BondDate *d2)
+{
+	return Days30360Rules(d1, IsLastOfFebruary(d1), d2, IsLastOfFebruary(d2));
 }
 
 /*
@@ -210,9 +205,84 @@ BondCheckTerms(const BondTerms *b)
 	return BOND_OK;
 }
 
-/* Builds the remaining cash flows and the accrued interest of valid terms. */
+/* Days before each month's first day, in a common and in a leap year. */
+static const short MonthStart[2][13] = {
+	{0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365},
+	{0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366}
+};
+
+/*
+ * Walks the coupon dates after the first payment date `first` (date k - 1) up
+ * to maturity, a step of `months` at a time with the day clamped to
+ * maturity_day, tracking the year's first day instead of converting each
+ * date.  Writes each whole period's days in the day count (days[i], for
+ * 30/360 and the actual counts) and each payment date (pay_days[i]); either
+ * array may be NULL; index 0 is the first payment.  The calendar repeats
+ * every four years (1461 days) unless a common century year such as 2100
+ * intervenes, so only the first four years are walked when none does.
+ */
 static void
-BuildFlows(const BondTerms *b, BondFlows *fl)
+WalkPeriods(BondDayCount dc, int months, int maturity_day, const BondDate *first, int k,
+			int last_year, int *days, int *pay_days)
+{
+	BondDate	prev = *first;
+	BondDate	cur = *first;
+	int			leap = IsLeapYear(cur.year);
+	int			year_start = first->days - MonthStart[leap][first->month - 1] - (first->day - 1);
+	bool		prev_feb = IsLastOfFebruary(first);
+	int			cycle = 48 / months;	/* periods in four years */
+	int			walk_to = k;
+
+	if (k > cycle + 1)
+	{
+		bool		periodic = true;
+
+		for (int y = FloorDiv(first->year + 99, 100) * 100; y <= last_year; y += 100)
+			if (!IsLeapYear(y))
+				periodic = false;
+		if (periodic)
+			walk_to = cycle + 1;
+	}
+	for (int i = 1; i < walk_to; i++)
+	{
+		int			dim;
+		bool		cur_feb;
+
+		cur.month += months;
+		if (cur.month > 12)
+		{
+			cur.month -= 12;
+			year_start += 365 + leap;
+			cur.year++;
+			leap = IsLeapYear(cur.year);
+		}
+		dim = MonthStart[leap][cur.month] - MonthStart[leap][cur.month - 1];
+		cur.day = maturity_day < dim ? maturity_day : dim;
+		cur.days = year_start + MonthStart[leap][cur.month - 1] + cur.day - 1;
+		cur_feb = (cur.month == 2 && cur.day == dim);
+		if (days != NULL)
+			days[i] = (dc == BOND_DC_30_360_US) ? Days30360Rules(&prev, prev_feb, &cur, cur_feb)
+				: cur.days - prev.days;
+		if (pay_days != NULL)
+			pay_days[i] = cur.days;
+		prev = cur;
+		prev_feb = cur_feb;
+	}
+	for (int i = walk_to; i < k; i++)
+	{
+		if (days != NULL)
+			days[i] = days[i - cycle];
+		if (pay_days != NULL)
+			pay_days[i] = pay_days[i - cycle] + 1461;
+	}
+}
+
+/*
+ * Builds the remaining cash flows and the accrued interest of valid terms;
+ * pay_days, when not NULL, receives every payment date.
+ */
+static void
+BuildFlows(const BondTerms *b, BondFlows *fl, int *pay_days)
 {
 	int			months = 12 / b->frequency;
 	BondDate	maturity = MakeDate(b->maturity);
@@ -220,6 +290,7 @@ BuildFlows(const BondTerms *b, BondFlows *fl)
 	BondDate	start;
 	BondDate	end;
 	int			k;
+	double		period;
 
 	/* k: the coupon period that holds settle, date k <= settle < date k - 1 */
 	k = ((maturity.year - settle.year) * 12 + (maturity.month - settle.month)) / months;
@@ -237,82 +308,162 @@ BuildFlows(const BondTerms *b, BondFlows *fl)
 		start = later;
 		k--;
 	}
+	end = (k == 1) ? maturity : AddMonths(&maturity, -(k - 1) * months);
 
-	fl->n = 0;
+	/* the current period: its coupon, the accrued part and the first step */
+	fl->n = k;
+	fl->frequency = b->frequency;
+	fl->coupon100 = 100.0 * b->coupon;
+	period = YearFraction(b->day_count, b->frequency, &start, &end, &start, &end);
+	fl->first_period = period;
+	fl->first_step = period;
 	fl->accrued = 0.0;
-	for (; k >= 1; k--)
+	if (settle.days != start.days)
 	{
-		double		period;
+		double		accrued = YearFraction(b->day_count, b->frequency,
+										   &start, &settle, &start, &end);
 
-		end = (k == 1) ? maturity : AddMonths(&maturity, -(k - 1) * months);
-		period = YearFraction(b->day_count, b->frequency, &start, &end, &start, &end);
-		fl->amount[fl->n] = 100.0 * b->coupon * period;
-		fl->step[fl->n] = period;
-		if (fl->n == 0 && settle.days != start.days)
-		{
-			double		accrued = YearFraction(b->day_count, b->frequency,
-											   &start, &settle, &start, &end);
-
-			fl->accrued = 100.0 * b->coupon * accrued;
-			fl->step[0] = period - accrued;
-		}
-		fl->n++;
-		start = end;
+		fl->accrued = fl->coupon100 * accrued;
+		fl->first_step = period - accrued;
 	}
-	fl->amount[fl->n - 1] += 100.0;	/* redemption, paid with the last coupon */
+
+	/*
+	 * Later periods.  ACT/ACT gives every whole period D / (D f), which is
+	 * 1 / f exactly after rounding; 30/360 gives 360 / f days when the
+	 * maturity day is at most 27 (no date is then clamped, on the 31st or the
+	 * last day of February).  Otherwise each period's days are counted.
+	 */
+	fl->denominator = (b->day_count == BOND_DC_ACT_365F) ? 365.0 : 360.0;
+	fl->uniform = (b->day_count == BOND_DC_ACT_ACT_ICMA ||
+				   (b->day_count == BOND_DC_30_360_US && maturity.day <= 27));
+	fl->step = (b->day_count == BOND_DC_ACT_ACT_ICMA) ? 1.0 / b->frequency
+		: (360 / b->frequency) / 360.0;
+	if (pay_days != NULL)
+		pay_days[0] = end.days;
+	if (!fl->uniform || pay_days != NULL)
+		WalkPeriods(b->day_count, months, maturity.day, &end, k, maturity.year,
+					fl->uniform ? NULL : fl->days, pay_days);
 }
+
+/* The amount of payment i (coupon, plus the redemption on the last one). */
+double
+BondFlowAmount(const BondFlows *fl, int i)
+{
+	double		period = (i == 0) ? fl->first_period
+		: fl->uniform ? fl->step : fl->days[i] / fl->denominator;
+	double		a = fl->coupon100 * period;
+
+	return (i == fl->n - 1) ? a + 100.0 : a;
+}
+
+/* One discount step: the running sums take a flow of amount a at time t. */
+#define BOND_ADD_FLOW(a, t, discount, want_convexity) \
+	do { \
+		double		ab_ = (a) * (discount); \
+		price += ab_; \
+		time_weighted += ab_ * (t); \
+		if (want_convexity) \
+			convexity += ab_ * (t) * (f * (t) + 1.0); \
+	} while (0)
 
 /*
  * Sums over the cash flows at u = log(1 + y/f); the discount factor of a flow
- * at cumulative time t is exp(-f t u), built step by step.
+ * at cumulative time t is exp(-f t u), built step by step.  Inlined with a
+ * constant want_convexity so each caller gets its own loop.
  */
-static void
-SumFlows(const BondFlows *fl, int frequency, double u, BondSums *s)
+static inline void
+SumFlowsImpl(const BondFlows *fl, double u, bool want_convexity, BondSums *s)
 {
-	double		t = 0.0;
-	double		discount = 1.0;
-	double		last_step = 0.0;
-	double		last_factor = 1.0;
+	const double f = fl->frequency;
+	const int	n = fl->n;
+	double		price = 0.0;
+	double		time_weighted = 0.0;
+	double		convexity = 0.0;
+	double		t = fl->first_step;
+	double		discount = exp(-f * t * u);
+	double		a;
 
-	s->price = s->time_weighted = s->convexity = 0.0;
-	for (int i = 0; i < fl->n; i++)
+	/* the first payment */
+	a = fl->coupon100 * fl->first_period;
+	BOND_ADD_FLOW(n == 1 ? a + 100.0 : a, t, discount, want_convexity);
+
+	if (n > 1 && fl->uniform)
 	{
-		double		a = fl->amount[i];
-		double		ab;
+		const double step = fl->step;
+		const double factor = exp(-f * step * u);
 
-		if (fl->step[i] != last_step)
+		a = fl->coupon100 * step;
+		for (int i = 1; i < n - 1; i++)
 		{
-			last_step = fl->step[i];
-			last_factor = exp(-frequency * last_step * u);
+			discount *= factor;
+			t += step;
+			BOND_ADD_FLOW(a, t, discount, want_convexity);
 		}
-		discount *= last_factor;
-		t += fl->step[i];
-		ab = a * discount;
-		s->price += ab;
-		s->time_weighted += ab * t;
-		s->convexity += ab * t * (frequency * t + 1.0);
+		discount *= factor;
+		t += step;
+		BOND_ADD_FLOW(a + 100.0, t, discount, want_convexity);
 	}
+	else if (n > 1)
+	{
+		/* periods take a few distinct lengths: one factor each, cached by days */
+		int			cached_days[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+		double		cached_step[8];
+		double		cached_factor[8];
+
+		for (int i = 1; i < n; i++)
+		{
+			int			d = fl->days[i];
+			int			slot = d & 7;
+
+			if (cached_days[slot] != d)
+			{
+				cached_days[slot] = d;
+				cached_step[slot] = d / fl->denominator;
+				cached_factor[slot] = exp(-f * cached_step[slot] * u);
+			}
+			discount *= cached_factor[slot];
+			t += cached_step[slot];
+			a = fl->coupon100 * cached_step[slot];
+			BOND_ADD_FLOW(i == n - 1 ? a + 100.0 : a, t, discount, want_convexity);
+		}
+	}
+	s->price = price;
+	s->time_weighted = time_weighted;
+	s->convexity = convexity;
 	s->last_time = t;
 }
 
-/* Validates the terms and builds their cash flows. */
-static BondStatus
-PrepareFlows(const BondTerms *b, BondFlows *fl)
+/* Sums over the flows at u = log(1 + y/f); convexity only when asked. */
+void
+BondSumFlows(const BondFlows *fl, double u, bool convexity, BondSums *s)
+{
+	if (convexity)
+		SumFlowsImpl(fl, u, true, s);
+	else
+		SumFlowsImpl(fl, u, false, s);
+}
+
+/*
+ * Validates the terms and builds their flows; pay_days, when not NULL,
+ * receives each payment date (days since 2000-01-01).
+ */
+BondStatus
+BondPrepareFlows(const BondTerms *b, BondFlows *fl, int *pay_days)
 {
 	BondStatus	st = BondCheckTerms(b);
 
 	if (st == BOND_OK)
-		BuildFlows(b, fl);
+		BuildFlows(b, fl, pay_days);
 	return st;
 }
 
 /* Validates a yield: finite and above -frequency. */
 static BondStatus
-CheckYield(const BondTerms *b, double yield)
+CheckYield(int frequency, double yield)
 {
 	if (!isfinite(yield))
 		return BOND_ERR_NOT_FINITE;
-	if (yield <= -b->frequency)
+	if (yield <= -frequency)
 		return BOND_ERR_YIELD_DOMAIN;
 	return BOND_OK;
 }
@@ -322,31 +473,30 @@ BondStatus
 BondAccrued(const BondTerms *b, double *accrued)
 {
 	BondFlows	fl;
-	BondStatus	st = PrepareFlows(b, &fl);
+	BondStatus	st = BondPrepareFlows(b, &fl, NULL);
 
 	if (st == BOND_OK)
 		*accrued = fl.accrued;
 	return st;
 }
 
-/* Prices and risk measures at a yield compounded frequency times a year. */
+/* Every measure at a yield, from flows already built. */
 BondStatus
-BondMeasure(const BondTerms *b, double yield, BondMeasures *m)
+BondMeasureFlows(const BondFlows *fl, double yield, BondMeasures *m)
 {
-	BondFlows	fl;
 	BondSums	s;
 	BondStatus	st;
 	double		base;
-	int			f = b->frequency;
+	int			f = fl->frequency;
 
-	if ((st = PrepareFlows(b, &fl)) != BOND_OK || (st = CheckYield(b, yield)) != BOND_OK)
+	if ((st = CheckYield(f, yield)) != BOND_OK)
 		return st;
 	base = 1.0 + yield / f;
-	SumFlows(&fl, f, log1p(yield / f), &s);
+	BondSumFlows(fl, log1p(yield / f), true, &s);
 
 	m->dirty = s.price;
-	m->accrued = fl.accrued;
-	m->clean = s.price - fl.accrued;
+	m->accrued = fl->accrued;
+	m->clean = s.price - fl->accrued;
 	if (s.price == 0.0)
 	{
 		/* every flow underflowed: QuantLib reports zero measures */
@@ -365,14 +515,28 @@ BondMeasure(const BondTerms *b, double yield, BondMeasures *m)
 	return BOND_OK;
 }
 
+/* Prices and risk measures at a yield compounded frequency times a year. */
+BondStatus
+BondMeasure(const BondTerms *b, double yield, BondMeasures *m)
+{
+	BondFlows	fl;
+	BondStatus	st;
+
+	if ((st = BondPrepareFlows(b, &fl, NULL)) != BOND_OK)
+		return st;
+	return BondMeasureFlows(&fl, yield, m);
+}
+
 /*
  * The yield f (e^u - 1) of a solver result u.  Near y = -f the yield itself
  * cannot carry u's precision (1 + y/f loses digits), so there the price is
  * recomputed from y and must still match.
  */
 static BondStatus
-YieldFromLog(const BondFlows *fl, int f, double u, double log_target, double *yield)
+YieldFromLog(const BondFlows *fl, double u, double log_target, double *yield)
 {
+	int			f = fl->frequency;
+
 	*yield = f * expm1(u);
 	if (!isfinite(*yield))
 		return BOND_ERR_PRICE_UNREACHABLE;
@@ -382,7 +546,7 @@ YieldFromLog(const BondFlows *fl, int f, double u, double log_target, double *yi
 
 		if (*yield <= -f)
 			return BOND_ERR_YIELD_UNREPRESENTABLE;
-		SumFlows(fl, f, log1p(*yield / f), &s);
+		BondSumFlows(fl, log1p(*yield / f), false, &s);
 		if (!(fabs(log(s.price) - log_target) <= 1e-10))
 			return BOND_ERR_YIELD_UNREPRESENTABLE;
 	}
@@ -390,45 +554,60 @@ YieldFromLog(const BondFlows *fl, int f, double u, double log_target, double *yi
 }
 
 /*
- * Yield that reproduces a clean price: solves log P(u) = log(clean + accrued)
- * for u = log(1 + y/f) by bracketed Newton with bisection fallback.  log P is
- * convex, decreasing and asymptotically linear in u, so Newton steps never
- * crawl (as they do on P itself far from the root) and never overshoot from
- * the low side.
+ * Where the yield solver starts, as u = log(1 + y/f): the textbook yield
+ * approximation (annual coupon + (100 - price) / years) / ((100 + price) / 2),
+ * usually within a few basis points, or the coupon rate (5% for a zero) when
+ * that is not usable.  The solver converges from any start; a close one saves
+ * a Newton step or two.
+ */
+static double
+StartingPoint(const BondTerms *b, const BondFlows *fl, double clean_price)
+{
+	int			f = fl->frequency;
+	double		years = fl->first_step + (fl->n - 1) / (double) f;
+	double		y = (fl->coupon100 + (100.0 - clean_price) / years) / ((100.0 + clean_price) / 2.0);
+
+	if (!(years > 0.0 && isfinite(y) && y > -0.9 * f && y < 10.0 * f))
+		y = b->coupon > 0.0 ? b->coupon : 0.05;
+	return log1p(y / f);
+}
+
+/*
+ * Yield that reproduces a clean price, from flows already built: solves
+ * log P(u) = log(clean + accrued) for u = log(1 + y/f) by bracketed Newton
+ * with bisection fallback.  log P is convex, decreasing and asymptotically
+ * linear in u, so Newton steps never crawl (as they do on P itself far from
+ * the root) and never overshoot from the low side.
  */
 BondStatus
-BondYield(const BondTerms *b, double clean_price, double *yield)
+BondSolveYield(const BondTerms *b, const BondFlows *fl, double clean_price, double *yield)
 {
-	BondFlows	fl;
 	BondSums	s;
-	BondStatus	st;
-	int			f = b->frequency;
+	int			f = fl->frequency;
 	double		log_target;
 	double		lo = -HUGE_VAL;
 	double		hi = HUGE_VAL;
 	double		u;
 
-	if ((st = PrepareFlows(b, &fl)) != BOND_OK)
-		return st;
 	if (!isfinite(clean_price))
 		return BOND_ERR_NOT_FINITE;
 	if (clean_price <= 0.0)
 		return BOND_ERR_PRICE_NOT_POSITIVE;
-	log_target = log(clean_price + fl.accrued);
+	log_target = log(clean_price + fl->accrued);
 
-	/* start at the coupon rate: exact for a bond priced at par on a coupon date */
-	u = log1p((b->coupon > 0.0 ? b->coupon : 0.05) / f);
+	u = StartingPoint(b, fl, clean_price);
 	for (int iter = 0; iter < BOND_SOLVER_MAX_ITER; iter++)
 	{
 		double		h;
 		double		next;
+		bool		newton = true;
 
-		SumFlows(&fl, f, u, &s);
+		BondSumFlows(fl, u, false, &s);
 		if (s.last_time <= 0.0)
 			return BOND_ERR_YIELD_UNDEFINED;
 		h = log(s.price) - log_target;	/* +inf / -inf when P overflows / underflows */
 		if (h == 0.0)
-			return YieldFromLog(&fl, f, u, log_target, yield);
+			return YieldFromLog(fl, u, log_target, yield);
 		if (h > 0.0 || isnan(h))
 			lo = u;				/* price too high: the yield is larger */
 		else
@@ -437,6 +616,7 @@ BondYield(const BondTerms *b, double clean_price, double *yield)
 		next = u + h * s.price / (f * s.time_weighted);
 		if (!isfinite(next) || next <= lo || next >= hi)
 		{
+			newton = false;
 			if (isfinite(lo) && isfinite(hi))
 				next = 0.5 * (lo + hi);
 			else if (isfinite(lo))
@@ -447,10 +627,51 @@ BondYield(const BondTerms *b, double clean_price, double *yield)
 		if (fabs(next) > 1e6)
 			return BOND_ERR_PRICE_UNREACHABLE;	/* yield beyond any meaning */
 		if (fabs(next - u) <= BOND_SOLVER_TOL * fmax(1.0, fabs(u)))
-			return YieldFromLog(&fl, f, next, log_target, yield);
+			return YieldFromLog(fl, next, log_target, yield);
+
+		/*
+		 * A Newton step delta leaves an error of at most (f T / 2) delta^2
+		 * (T the last flow's time: |(log P)''| <= f T |(log P)'|), so once
+		 * f T delta^2 is below the tolerance the next iterate is converged.
+		 */
+		if (newton && f * s.last_time * (next - u) * (next - u) <=
+			BOND_SOLVER_TOL * fmax(1.0, fabs(u)))
+			return YieldFromLog(fl, next, log_target, yield);
 		u = next;
 	}
 	return BOND_ERR_NO_CONVERGENCE;
+}
+
+/* Yield compounded frequency times a year that reproduces a clean price. */
+BondStatus
+BondYield(const BondTerms *b, double clean_price, double *yield)
+{
+	BondFlows	fl;
+	BondStatus	st;
+
+	if ((st = BondPrepareFlows(b, &fl, NULL)) != BOND_OK)
+		return st;
+	return BondSolveYield(b, &fl, clean_price, yield);
+}
+
+/*
+ * The yield that reproduces a clean price and every measure at it, from one
+ * schedule.  The risk measures are those of BondMeasure at that yield; the
+ * clean price is the one given and the dirty price is clean + accrued.
+ */
+BondStatus
+BondMeasureFromPrice(const BondTerms *b, double clean_price, double *yield, BondMeasures *m)
+{
+	BondFlows	fl;
+	BondStatus	st;
+
+	if ((st = BondPrepareFlows(b, &fl, NULL)) != BOND_OK ||
+		(st = BondSolveYield(b, &fl, clean_price, yield)) != BOND_OK ||
+		(st = BondMeasureFlows(&fl, *yield, m)) != BOND_OK)
+		return st;
+	m->clean = clean_price;
+	m->dirty = clean_price + fl.accrued;
+	return BOND_OK;
 }
 
 /* Maturity bucket index 0..4 ('0-2y' .. '20y+'), years = days / 365.25. */

@@ -36,7 +36,14 @@ typedef enum BondStatus
 	BOND_ERR_YIELD_UNDEFINED,	/* no cash flow time is positive: price ignores yield */
 	BOND_ERR_PRICE_UNREACHABLE, /* no finite yield gives this price */
 	BOND_ERR_YIELD_UNREPRESENTABLE, /* the yield is too close to -frequency */
-	BOND_ERR_NO_CONVERGENCE		/* solver iteration limit (should not happen) */
+	BOND_ERR_NO_CONVERGENCE,	/* solver iteration limit (should not happen) */
+	BOND_ERR_CURVE_TENOR,		/* a tenor is NaN, infinite or negative */
+	BOND_ERR_CURVE_ORDER,		/* tenors not strictly increasing */
+	BOND_ERR_CURVE_RATE,		/* a zero rate is NaN or infinite */
+	BOND_ERR_CURVE_TIME,		/* a curve time is NaN, infinite or negative */
+	BOND_ERR_SPREAD_NOT_FINITE,
+	BOND_ERR_CURVE_PRICE_OVERFLOW,	/* the discounted flows overflow */
+	BOND_ERR_CURVE_CLEAN_NOT_POSITIVE	/* curve dirty price <= accrued */
 } BondStatus;
 
 /* Longest accepted term, so every call walks a bounded schedule. */
@@ -81,6 +88,39 @@ extern BondStatus BondMeasure(const BondTerms *b, double yield, BondMeasures *m)
 
 /* Yield compounded frequency times a year that reproduces a clean price. */
 extern BondStatus BondYield(const BondTerms *b, double clean_price, double *yield);
+
+/*
+ * The yield that reproduces a clean price and every measure at it, from one
+ * schedule (clean is the price given, dirty = clean + accrued).
+ */
+extern BondStatus BondMeasureFromPrice(const BondTerms *b, double clean_price, double *yield,
+									   BondMeasures *m);
+
+/*
+ * A zero curve: rates[i] (continuously compounded, decimal) at tenors[i]
+ * (years, ACT/365F), tenors strictly increasing and >= 0.  Interpolation is
+ * linear in the zero rate between tenors and flat outside them.
+ */
+typedef struct BondCurve
+{
+	int			n;				/* number of points, >= 1 */
+	const double *tenors;
+	const double *rates;
+} BondCurve;
+
+/* Validates a curve; on failure *index is the offending point (0-based). */
+extern BondStatus BondCheckCurve(const BondCurve *c, int *index);
+
+/* Zero rate of a valid curve at time t (years, t >= 0). */
+extern BondStatus BondZeroRate(const BondCurve *c, double t, double *rate);
+
+/*
+ * Prices the flows off a zero curve plus a spread (discount factor
+ * exp(-(z(T) + spread) T), T = ACT/365F years from settle), then solves the
+ * yield of that clean price and fills in every measure at it.
+ */
+extern BondStatus BondMeasureFromCurve(const BondTerms *b, const BondCurve *c, double spread,
+									   double *yield, BondMeasures *m);
 
 /* Maturity bucket index 0..4 ('0-2y' .. '20y+'), years = days / 365.25. */
 extern BondStatus BondMaturityBucket(int settle, int maturity, int *bucket);

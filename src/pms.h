@@ -20,6 +20,10 @@ typedef enum PositionBasis
 } PositionBasis;
 extern int	pms_position_basis;
 
+/* pms.max_price_age (days) and pms.fx_pivot: how valuations read market data. */
+extern int	pms_max_price_age;
+extern char *pms_fx_pivot;
+
 /* A date as YYYY-MM-DD whatever the DateStyle, for messages (messages.c). */
 #include "utils/date.h"
 extern char *IsoDate(DateADT day);

@@ -1,6 +1,7 @@
 /*
  * settings.c
- *		The time-travel settings: pms.as_of, pms.known_at and pms.position_basis.
+ *		The time-travel settings (pms.as_of, pms.known_at, pms.position_basis) and the
+ *		market-data settings (pms.max_price_age, pms.fx_pivot).
  *
  * pms.as_of and pms.known_at are strings so that '' can mean "today" / "now";
  * their check hooks parse them with the date and timestamptz input functions so
@@ -15,9 +16,14 @@
 
 #include "pms.h"
 
+PG_FUNCTION_INFO_V1(pms_max_price_age_days);
+PG_FUNCTION_INFO_V1(pms_fx_pivot_currency);
+
 char	   *pms_as_of = NULL;
 char	   *pms_known_at = NULL;
 int			pms_position_basis = POSITION_BASIS_TRADE;
+int			pms_max_price_age = 5;
+char	   *pms_fx_pivot = NULL;
 
 static const struct config_enum_entry position_basis_options[] = {
 	{"trade", POSITION_BASIS_TRADE, false},
@@ -66,7 +72,20 @@ CheckKnownAt(char **newval, void **extra, GucSource source)
 	return false;
 }
 
-/* Registers pms.as_of, pms.known_at and pms.position_basis. */
+/* Check hook of pms.fx_pivot: three capital letters, the shape of an ISO 4217 code. */
+static bool
+CheckFxPivot(char **newval, void **extra, GucSource source)
+{
+	const char *v = *newval;
+
+	if (strlen(v) == 3 && v[0] >= 'A' && v[0] <= 'Z' && v[1] >= 'A' && v[1] <= 'Z'
+		&& v[2] >= 'A' && v[2] <= 'Z')
+		return true;
+	GUC_check_errdetail("pms.fx_pivot must be an ISO 4217 currency code such as USD.");
+	return false;
+}
+
+/* Registers the time-travel and market-data settings. */
 void
 SettingsInit(void)
 {
@@ -86,4 +105,28 @@ SettingsInit(void)
 							 &pms_position_basis, POSITION_BASIS_TRADE,
 							 position_basis_options, PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+	DefineCustomIntVariable("pms.max_price_age",
+							"Oldest evaluated price, FX rate or curve a valuation may use, in days.",
+							"A valuation as of D uses the latest price dated on or before D and no more than this many days before it; older data leaves the position stale.",
+							&pms_max_price_age, 5, 0, 3660, PGC_USERSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomStringVariable("pms.fx_pivot",
+							   "Currency that pms.fx_rates quotes every rate against.",
+							   "A rate of 1.08 for EUR means one EUR is worth 1.08 units of this currency; the pivot itself has rate 1.",
+							   &pms_fx_pivot, "USD", PGC_SUSET, 0,
+							   CheckFxPivot, NULL, NULL);
+}
+
+/* SQL: pms.max_price_age(), the setting in days (loading the library validates it). */
+Datum
+pms_max_price_age_days(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(pms_max_price_age);
+}
+
+/* SQL: pms.fx_pivot(), the currency every FX rate is quoted against. */
+Datum
+pms_fx_pivot_currency(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(pms_fx_pivot));
 }
