@@ -18,6 +18,8 @@ SQL_SOURCES  = \
 	sql/59_time_travel.sql \
 	sql/60_simulation.sql \
 	sql/61_snapshot_request.sql \
+	sql/70_models.sql \
+	sql/71_targets.sql \
 	sql/80_market_data.sql \
 	sql/82_valuation.sql \
 	sql/90_reads.sql

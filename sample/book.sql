@@ -1,5 +1,6 @@
 -- sample/book.sql: the deterministic sample book (4 households, 8 accounts, 26 instruments,
--- two years of fills and cash).
+-- two years of fills and cash, 3 portfolio models with every account assigned, an
+-- account-level and a household-level target).
 -- Loaded by scripts/demo.sh and by tests.  Fixed ids make every run identical; the
 -- households and accounts go through the commands, so their events are written too.
 -- Instrument identifiers are realistic in shape and carry correct check digits.
@@ -84,6 +85,42 @@ FROM sample_plan p
 CROSS JOIN (VALUES ('BUY', 1.0, 0.0, 0), ('BUY', 0.5, 0.75, 182), ('SELL', 0.6, 1.25, 400)) AS t(side, lot, drift, offset_days)
 WHERE t.side = 'BUY' OR p.h % 3 = 0;
 DROP TABLE sample_plan;
+
+-- Three portfolio models, every account assigned from the start of its history, and two
+-- targets: a partial account-level one (shorter buckets and a restricted instrument for the
+-- Whitman IRA; its duration still comes from its model) and a household-level one (a 4-year
+-- duration and a wider bucket tolerance for both Okafor accounts, whatever their models).
+SELECT pms.create_model('Conservative Short Duration', 2.5,
+                        '{"0-2y": 0.40, "2-5y": 0.45, "5-10y": 0.15, "10-20y": 0, "20y+": 0}',
+                        '{"max_position_weight": 0.25, "min_trade_notional": 5000}',
+                        'Capital preservation: mostly under five years, no long bonds.', 'sample-book',
+                        0.15, 0.05, '60000000-0000-4000-8000-000000000001');
+SELECT pms.create_model('Core Intermediate', 6.0,
+                        '{"0-2y": 0.10, "2-5y": 0.30, "5-10y": 0.40, "10-20y": 0.15, "20y+": 0.05}',
+                        '{"max_position_weight": 0.20, "max_turnover": 0.25}',
+                        'Core bond allocation around the intermediate part of the curve.', 'sample-book',
+                        model_id => '60000000-0000-4000-8000-000000000002');
+SELECT pms.create_model('Long Duration', 12.0,
+                        '{"0-2y": 0.05, "2-5y": 0.10, "5-10y": 0.20, "10-20y": 0.30, "20y+": 0.35}',
+                        '{"max_position_weight": 0.20, "max_trades": 20}',
+                        'Liability matching for long horizons.', 'sample-book',
+                        0.10, 0.05, '60000000-0000-4000-8000-000000000003');
+
+SELECT pms.assign_model(ARRAY['20000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000002',
+                              '20000000-0000-4000-8000-000000000007', '20000000-0000-4000-8000-000000000008']::uuid[],
+                        '60000000-0000-4000-8000-000000000002', 'sample-book', '2024-11-01');
+SELECT pms.assign_model(ARRAY['20000000-0000-4000-8000-000000000003', '20000000-0000-4000-8000-000000000004']::uuid[],
+                        '60000000-0000-4000-8000-000000000001', 'sample-book', '2024-11-01');
+SELECT pms.assign_model(ARRAY['20000000-0000-4000-8000-000000000005', '20000000-0000-4000-8000-000000000006']::uuid[],
+                        '60000000-0000-4000-8000-000000000003', 'sample-book', '2024-11-01');
+
+SELECT pms.set_target('account', '20000000-0000-4000-8000-000000000002', NULL,
+                      '{"0-2y": 0.20, "2-5y": 0.35, "5-10y": 0.35, "10-20y": 0.10, "20y+": 0}',
+                      '{"restricted_instruments": ["30000000-0000-4000-8000-000000000022"]}',
+                      '2025-07-01', 'sample-book', target_id => '61000000-0000-4000-8000-000000000001');
+SELECT pms.set_target('household', '10000000-0000-4000-8000-000000000002', 4.0, NULL, '{}',
+                      '2025-04-01', 'sample-book', bucket_tolerance => 0.08,
+                      target_id => '61000000-0000-4000-8000-000000000002');
 
 -- Market data, 2024-11-01 to 2026-11-20, business days.  A deterministic rate path (a slow
 -- wave plus a small hash-driven wobble per day) drives a USD zero curve and every USD bond's

@@ -69,3 +69,17 @@ FROM result, jsonb_array_elements(s->'intents') WITH ORDINALITY AS o(intent, n),
                                     notional_estimated jsonb, rationale jsonb)
 LEFT JOIN pms.instruments x ON x.instrument_id::text = i.instrument_id
 ORDER BY o.n;
+
+\echo '== Model library'
+SELECT name AS model, duration_target AS duration, duration_tolerance AS dur_tol, bucket_tolerance AS bkt_tol,
+       assigned_accounts AS accounts, description
+FROM pms.model_library ORDER BY name;
+
+\echo '== Effective targets today (household target, then account target, then model, field by field)'
+SELECT a.name AS account, m.name AS model, e.source, e.duration_target AS duration,
+       e.bucket_weights->>'0-2y' AS "0-2y", e.bucket_weights->>'2-5y' AS "2-5y", e.bucket_weights->>'5-10y' AS "5-10y",
+       e.bucket_weights->>'10-20y' AS "10-20y", e.bucket_weights->>'20y+' AS "20y+"
+FROM pms.accounts a
+JOIN pms.effective_targets() e ON e.account_id = a.account_id
+LEFT JOIN pms.models m ON m.model_id = e.model_id
+ORDER BY a.name;

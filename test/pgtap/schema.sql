@@ -7,7 +7,8 @@ SELECT has_schema('pms');
 SELECT tables_are('pms', ARRAY['currencies', 'countries', 'events', 'households', 'accounts', 'instruments',
                                'executions', 'execution_cancels', 'cash_movements', 'position_heads',
                                'position_projection', 'cash_projection', 'position_checkpoints',
-                               'rebalance_runs', 'prices', 'fx_rates', 'yield_curves', 'instrument_spreads']);
+                               'rebalance_runs', 'models', 'model_versions', 'model_assignments', 'timeline_heads',
+                               'targets', 'prices', 'fx_rates', 'yield_curves', 'instrument_spreads']);
 
 -- Client tables (household_id NOT NULL) lead every primary key and unique constraint with it.
 SELECT is_empty($$
@@ -75,6 +76,7 @@ SELECT set_eq($$
     SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'pms'
 $$, ARRAY['pms.events', 'pms.households', 'pms.accounts', 'pms.instruments',
           'pms.executions', 'pms.execution_cancels', 'pms.cash_movements', 'pms.rebalance_runs',
+          'pms.models', 'pms.model_versions', 'pms.model_assignments', 'pms.targets',
           'pms.prices', 'pms.fx_rates', 'pms.yield_curves', 'pms.instrument_spreads'],
    'client and loaded tables are dumped by pg_dump (projections are rebuilt, not dumped)');
 
