@@ -1,7 +1,8 @@
 /*
  * bond_math_int.h
- *		Cash-flow model shared by the yield kernel (bond_math.c) and curve
- *		pricing (bond_curve.c); pure C, not part of the public bond API.
+ *		Cash-flow model shared by the schedule builder (bond_schedule.c), the
+ *		yield kernel (bond_math.c) and curve pricing (bond_curve.c); pure C,
+ *		not part of the public bond API.
  *
  * A bond's remaining flows are built once per valuation and then summed as
  * often as needed (once at a yield, a handful of times by the yield solver).
