@@ -30,6 +30,7 @@ OBJS         = \
 	src/append_only.o \
 	src/messages.o \
 	src/bond_math.o \
+	src/bond_schedule.o \
 	src/bond_curve.o \
 	src/bond_sql.o \
 	src/identifiers.o \

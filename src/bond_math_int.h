@@ -1,7 +1,8 @@
 /*
  * bond_math_int.h
- *		Cash-flow model shared by the yield kernel (bond_math.c) and curve
- *		pricing (bond_curve.c); pure C, not part of the public bond API.
+ *		Cash-flow model shared by the schedule builder (bond_schedule.c), the
+ *		yield kernel (bond_math.c) and curve pricing (bond_curve.c); pure C,
+ *		not part of the public bond API.
  *
  * A bond's remaining flows are built once per valuation and then summed as
  * often as needed (once at a yield, a handful of times by the yield solver).
@@ -33,23 +34,11 @@ typedef struct BondFlows
 	int			days[BOND_MAX_FLOWS];	/* non-uniform: day-count days of period i >= 1 */
 } BondFlows;
 
-/* Sums over the cash flows at one yield (see BondSumFlows). */
-typedef struct BondSums
-{
-	double		price;			/* sum a B */
-	double		time_weighted;	/* sum a t B */
-	double		convexity;		/* sum a B t (f t + 1), when asked for */
-	double		last_time;		/* cumulative time of the last flow */
-} BondSums;
-
 /*
  * Validates the terms and builds their flows; pay_days, when not NULL,
  * receives each payment date (days since 2000-01-01).
  */
 extern BondStatus BondPrepareFlows(const BondTerms *b, BondFlows *fl, int *pay_days);
-
-/* Sums over the flows at u = log(1 + y/f); convexity only when asked. */
-extern void BondSumFlows(const BondFlows *fl, double u, bool convexity, BondSums *s);
 
 /* Every measure at a yield, from flows already built. */
 extern BondStatus BondMeasureFlows(const BondFlows *fl, double yield, BondMeasures *m);

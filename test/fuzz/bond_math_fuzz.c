@@ -1,6 +1,7 @@
 /*
  * bond_math_fuzz.c
- *		Fuzzes the pure bond core (src/bond_math.c) without PostgreSQL.
+ *		Fuzzes the pure bond core (src/bond_math.c, src/bond_schedule.c)
+ *		without PostgreSQL.
  *
  * Two million deterministic pseudo-random calls of BondYield (xorshift, fixed
  * seed) over dates from 1726 to 2273, terms up to 219 years, coupons 0-30%,
@@ -9,7 +10,8 @@
  * that it never reports non-convergence, and that every yield it returns
  * reprices the bond to 1e-10 (relative).  Exits 1 on a failure.  Build and run:
  *
- *   gcc -O2 -Isrc -o /tmp/bond_math_fuzz test/fuzz/bond_math_fuzz.c src/bond_math.c -lm
+ *   gcc -O2 -Isrc -o /tmp/bond_math_fuzz test/fuzz/bond_math_fuzz.c src/bond_math.c \
+ *       src/bond_schedule.c -lm
  *   /tmp/bond_math_fuzz
  */
 #include <math.h>

@@ -1,8 +1,10 @@
 -- bond_analytics.sql (pgTAP): the bond analytics functions' labels, and properties on a
 -- deterministic pseudo-random set of bonds (setseed): yield round trip, dirty = clean +
--- accrued, duration and DV01 against finite differences of the dirty price.
+-- accrued, duration and DV01 against finite differences of the dirty price, the one-pass
+-- functions against the single-measure ones, and curve pricing on random curves (a zero-coupon
+-- bond is 100 exp(-(z(T) + s) T); a parallel shift of the curve is the same as a spread).
 BEGIN;
-SELECT plan(9);
+SELECT plan(15);
 
 SELECT is(
     (SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -23,6 +25,11 @@ SELECT is(
 SELECT function_returns('pms', 'bond_duration',
                         ARRAY['date', 'date', 'double precision', 'double precision', 'integer', 'text', 'text'],
                         'double precision', 'bond_duration signature');
+
+SELECT function_returns('pms', 'bond_measures_from_curve',
+                        ARRAY['date', 'date', 'double precision', 'double precision[]', 'double precision[]',
+                              'double precision', 'integer', 'text'],
+                        'pms.bond_measures', 'bond_measures_from_curve signature');
 
 SELECT setseed(0.4242);
 CREATE TEMP TABLE bonds AS
@@ -56,6 +63,59 @@ SELECT is((SELECT count(*)::int FROM measured
           0, 'DV01 = -dP/dy x 1 bp within 1e-4 relative (QuantLib adds a tiny second-order term)');
 SELECT is((SELECT count(*)::int FROM measured WHERE dv01 <= 0 OR modified <= 0 OR accrued < 0),
           0, 'DV01 and duration positive, accrued not negative');
+
+
+-- the one-pass functions give the single-measure functions' numbers exactly
+SELECT is((SELECT count(*)::int
+           FROM (SELECT m.*, pms.bond_measures(settle, maturity, coupon, yield, frequency, day_count) AS r,
+                        pms.bond_measures_from_price(settle, maturity, coupon, clean, frequency, day_count) AS p
+                 FROM measured m WHERE clean > 0 OFFSET 0) x
+           WHERE (r).clean_price <> clean OR (r).dirty_price <> dirty OR (r).accrued <> accrued
+              OR (r).modified_duration <> modified OR (r).dv01 <> dv01
+              OR (p).yield <> pms.bond_yield(settle, maturity, coupon, clean, frequency, day_count)
+              OR (p).dv01 <> pms.bond_dv01(settle, maturity, coupon, (p).yield, frequency, day_count)
+              OR (p).convexity <> pms.bond_convexity(settle, maturity, coupon, (p).yield, frequency, day_count)),
+          0, 'bond_measures and bond_measures_from_price agree bit for bit with the single-measure functions');
+
+-- curves from the bond's row number (1 to 8 points, tenors 0-30 years, rates -1% to 8%,
+-- spreads -50 to 300 bp), each row its own curve
+CREATE TEMP TABLE curves AS
+SELECT n.settle, n.maturity, n.coupon, n.frequency, n.day_count, c.tenors, c.rates,
+       ((n.i * 13) % 351 - 50) / 10000.0::float8 AS spread,
+       ((n.i * 29) % 201 - 100) / 10000.0::float8 AS shift
+FROM (SELECT b.*, row_number() OVER () AS i FROM bonds b) n
+CROSS JOIN LATERAL (
+    SELECT array_agg(t ORDER BY t) AS tenors, array_agg(r ORDER BY t) AS rates
+    FROM (SELECT DISTINCT ON (t) t, r
+          FROM (SELECT ((n.i * 7919 + j * 104729) % 30001) / 1000.0::float8 AS t,
+                       ((n.i * 31 + j * 17) % 901 - 100) / 10000.0::float8 AS r
+                FROM generate_series(1, 1 + (n.i % 8)::int) AS j) g
+          ORDER BY t, r) p) c;
+SELECT is((SELECT count(DISTINCT tenors)::int FROM curves), 2000, '2000 different curves');
+SELECT is((SELECT count(*)::int
+           FROM (SELECT c.*, (maturity - settle) / 365.0::float8 AS t,
+                        pms.bond_measures_from_curve(settle, maturity, 0, tenors, rates, spread, frequency, day_count) AS m
+                 FROM curves c OFFSET 0) x
+           WHERE abs((m).dirty_price / (100 * exp(-(pms.zero_rate(tenors, rates, t) + spread) * t)) - 1) > 1e-13),
+          0, 'a zero-coupon bond off a curve is worth 100 exp(-(z(T) + spread) T), T = days / 365');
+SELECT is((SELECT count(*)::int
+           FROM (SELECT pms.bond_measures_from_curve(settle, maturity, coupon, tenors,
+                                                     (SELECT array_agg(r + shift) FROM unnest(rates) r),
+                                                     spread, frequency, day_count) AS shifted,
+                        pms.bond_measures_from_curve(settle, maturity, coupon, tenors, rates, spread + shift,
+                                                     frequency, day_count) AS spread_up
+                 FROM curves OFFSET 0) x
+           WHERE abs((shifted).dirty_price / (spread_up).dirty_price - 1) > 1e-13
+              OR abs((shifted).yield - (spread_up).yield) > 1e-12),
+          0, 'shifting every zero rate by d prices as adding d to the spread');
+SELECT is((SELECT count(*)::int
+           FROM (SELECT c.*, pms.bond_measures_from_curve(settle, maturity, coupon, tenors, rates, spread,
+                                                          frequency, day_count) AS m
+                 FROM curves c OFFSET 0) x
+           WHERE abs(pms.bond_price(settle, maturity, coupon, (m).yield, frequency, day_count) - (m).clean_price)
+                 > 1e-10 * (m).clean_price
+              OR abs((m).dirty_price - (m).clean_price - (m).accrued) > 1e-12),
+          0, 'the curve''s yield reprices its clean price (1e-10 relative); dirty = clean + accrued');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,6 +1,6 @@
 /*
  * bond_random_check.cpp
- *		Compares the pure bond core (src/bond_math.c) with QuantLib 1.29 on
+ *		Compares the pure bond core (src/bond_math.c, bond_schedule.c) with QuantLib 1.29 on
  *		pseudo-random bonds (std::mt19937_64, fixed seed), beyond the fixed grid
  *		of bond_reference.csv: settle dates 2000-2054, maturities up to 45
  *		years (a quarter of them moved to a month end), coupons 0-10%, yields
@@ -10,7 +10,8 @@
  *		failure.  Build and run (20000 bonds take about 40 s):
  *
  *   gcc -O2 -c -Isrc -o /tmp/bond_math.o src/bond_math.c
- *   g++ -std=c++17 -O2 -Isrc -o /tmp/bond_random_check test/reference/bond_random_check.cpp /tmp/bond_math.o -lQuantLib
+ *   gcc -O2 -c -Isrc -o /tmp/bond_schedule.o src/bond_schedule.c
+ *   g++ -std=c++17 -O2 -Isrc -o /tmp/bond_random_check test/reference/bond_random_check.cpp /tmp/bond_math.o /tmp/bond_schedule.o -lQuantLib
  *   /tmp/bond_random_check 20000
  */
 #include <ql/quantlib.hpp>
