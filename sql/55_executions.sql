@@ -19,9 +19,14 @@ RETURNS numeric
 COMMENT ON FUNCTION pms.trade_cash(text, numeric, numeric, numeric, smallint) IS
     'Cash a fill moves on its settle date: quantity x price x multiplier, negative for a BUY, rounded half away from zero to the currency''s minor units (2 when it has none).';
 
+CREATE FUNCTION pms.uuid_v7() RETURNS uuid
+    LANGUAGE c VOLATILE PARALLEL SAFE AS 'MODULE_PATHNAME', 'pms_uuid_v7';
+COMMENT ON FUNCTION pms.uuid_v7() IS
+    'A new time-ordered UUID (version 7, RFC 9562): Unix milliseconds, then a sub-millisecond fraction and random bits; increasing within a session. Default of the event ids.';
+
 CREATE TABLE pms.executions (
     household_id    uuid NOT NULL,
-    execution_id    uuid NOT NULL DEFAULT gen_random_uuid(),
+    execution_id    uuid NOT NULL DEFAULT pms.uuid_v7(),
     seq             bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
     account_id      uuid NOT NULL,
     instrument_id   uuid NOT NULL,
@@ -75,7 +80,7 @@ COMMENT ON COLUMN pms.execution_cancels.actor IS 'Who cancelled it.';
 
 CREATE TABLE pms.cash_movements (
     household_id    uuid NOT NULL,
-    movement_id     uuid NOT NULL DEFAULT gen_random_uuid(),
+    movement_id     uuid NOT NULL DEFAULT pms.uuid_v7(),
     account_id      uuid NOT NULL,
     currency        text NOT NULL,
     amount          numeric NOT NULL,
