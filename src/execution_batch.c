@@ -240,23 +240,23 @@ RunPlan(SPIPlanPtr plan, Datum *args)
 	return rc;
 }
 
-/* Adds one fill's cash (BUY pays, SELL receives, rounded to places) to its triple. */
+/*
+ * Adds one fill's cash (BUY pays, SELL receives, rounded to places) to its
+ * triple; fits says whether q and p hold the quantity and price.
+ */
 static void
-AddCash(Triple *t, bool buy, Datum quantity, Datum price, MemoryContext batchcxt)
+AddCash(Triple *t, bool buy, Datum quantity, Datum price, bool fits, PmsDecimal q, PmsDecimal p,
+		MemoryContext batchcxt)
 {
 	if (t->cash_fixed)
 	{
-		PmsDecimal	q,
-					p,
-					qp,
+		PmsDecimal	qp,
 					amount,
 					rounded,
 					sum;
 		static const PmsDecimal one = {1, 0};
 
-		if (t->mult_fits && PositionFoldReadDecimal(quantity, &q) &&
-			PositionFoldReadDecimal(price, &p) &&
-			PmsDecMul(q, p, &qp) && PmsDecMul(qp, t->mult_fx, &amount) &&
+		if (fits && t->mult_fits && PmsDecMul(q, p, &qp) && PmsDecMul(qp, t->mult_fx, &amount) &&
 			PmsDecDivRound(amount, one, t->places, &rounded))
 		{
 			if (buy)
@@ -318,6 +318,10 @@ pms_executions_after_insert(PG_FUNCTION_ARGS)
 	Triple	  **list;
 	int			n = 0,
 				max = 1024;
+	int32	   *row_triple;		/* triple of each row, in transition table order */
+	int64		nrows = 0,
+				maxrows = 1024,
+				row;
 	Datum		args[13];
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
@@ -341,6 +345,7 @@ pms_executions_after_insert(PG_FUNCTION_ARGS)
 	triples = hash_create("pms executions batch triples", 1024, &hctl,
 						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	list = palloc(max * sizeof(Triple *));
+	row_triple = palloc(maxrows * sizeof(int32));
 
 	/* Pass 1: the triples. */
 	StartReading(rows);
@@ -382,6 +387,12 @@ pms_executions_after_insert(PG_FUNCTION_ARGS)
 		}
 		t->prev_trade = trade;
 		t->prev_seq = seq;
+		if (nrows == maxrows)
+		{
+			maxrows *= 2;
+			row_triple = repalloc_huge(row_triple, maxrows * sizeof(int32));
+		}
+		row_triple[nrows++] = t->index;
 	}
 	if (n == 0)
 	{
@@ -478,25 +489,33 @@ pms_executions_after_insert(PG_FUNCTION_ARGS)
 		}
 	}
 
-	/* Pass 2: fold and cash. */
+	/* Pass 2: fold and cash, the rows in the same order as in pass 1. */
 	StartReading(rows);
-	while (NextRow(rows, slot, &cols))
+	for (row = 0; NextRow(rows, slot, &cols); row++)
 	{
-		TripleKey	key;
 		Triple	   *t;
 		bool		buy = RowIsBuy(slot, &cols);
 		Datum		quantity = slot->tts_values[cols.quantity];
 		Datum		price = slot->tts_values[cols.price];
+		PmsDecimal	q,
+					p;
+		bool		fits;
 
-		RowKey(slot, &cols, &key);
-		t = hash_search(triples, &key, HASH_FIND, NULL);
-		if (t == NULL)
-			elog(ERROR, "pms.executions batch row without a triple");
+		if (row >= nrows)
+			elog(ERROR, "pms.executions transition table grew between two reads");
+		t = list[row_triple[row]];
 		MemoryContextSwitchTo(rowcxt);
+		fits = PositionFoldReadDecimal(quantity, &q) && PositionFoldReadDecimal(price, &p) &&
+			PmsDecSign(q) > 0 && PmsDecSign(p) >= 0;
 		if (t->moves_cash)
-			AddCash(t, buy, quantity, price, batchcxt);
+			AddCash(t, buy, quantity, price, fits, q, p, batchcxt);
 		if (t->fold && t->in_order)
-			PositionFoldAdd(t->state, batchcxt, buy, quantity, price);
+		{
+			if (fits)
+				PositionFoldAddChecked(t->state, batchcxt, buy, quantity, q, price, p);
+			else
+				PositionFoldAdd(t->state, batchcxt, buy, quantity, price);
+		}
 		else if (t->fold)
 		{
 			KeptFill   *f;
@@ -518,6 +537,8 @@ pms_executions_after_insert(PG_FUNCTION_ARGS)
 		MemoryContextSwitchTo(batchcxt);
 		MemoryContextReset(rowcxt);
 	}
+	if (row != nrows)
+		elog(ERROR, "pms.executions transition table changed between two reads");
 
 	/* Finish: the results, in the order of the arrays. */
 	{

@@ -23,6 +23,10 @@ extern PositionFoldState *PositionFoldBegin(MemoryContext cxt, Datum mult, HeapT
 extern void PositionFoldAdd(PositionFoldState *st, MemoryContext cxt, bool buy,
 							Datum quantity, Datum price);
 
+/* Folds one execution whose quantity (> 0) and price (>= 0) are already read into q and p. */
+extern void PositionFoldAddChecked(PositionFoldState *st, MemoryContext cxt, bool buy,
+								   Datum quantity, PmsDecimal q, Datum price, PmsDecimal p);
+
 /* The five pms.position_state fields of a fold (quantity, avg_cost, cost_basis, realized_pnl, trade_count). */
 extern void PositionFoldResult(PositionFoldState *st, Datum *values, bool *nulls);
 

@@ -509,6 +509,15 @@ PositionFoldAdd(PositionFoldState *st, MemoryContext cxt, bool buy, Datum quanti
 	ApplyChecked(st, cxt, buy, quantity, q, q_fits, price, p, p_fits);
 }
 
+/* Folds one execution whose quantity (> 0) and price (>= 0) are already read into q and p. */
+void
+PositionFoldAddChecked(PositionFoldState *st, MemoryContext cxt, bool buy, Datum quantity,
+					   PmsDecimal q, Datum price, PmsDecimal p)
+{
+	Assert(PmsDecSign(q) > 0 && PmsDecSign(p) >= 0);
+	ApplyChecked(st, cxt, buy, quantity, q, true, price, p, true);
+}
+
 /* Shared transition step; arg is the position of the side argument. */
 static Datum
 PositionFoldStep(FunctionCallInfo fcinfo, int arg, bool with_start)
