@@ -301,79 +301,57 @@ CompareFills(const void *a, const void *b)
 	return 0;
 }
 
-/* AFTER INSERT statement trigger of pms.executions (REFERENCING NEW TABLE). */
-Datum
-pms_executions_after_insert(PG_FUNCTION_ARGS)
+/* The batch being projected: the new rows, their triples, and where each row belongs. */
+typedef struct Batch
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	Tuplestorestate *rows;
-	TupleDesc	desc;
+	Tuplestorestate *rows;		/* the transition table */
 	BatchColumns cols;
 	TupleTableSlot *slot;
-	MemoryContext batchcxt,
-				rowcxt,
-				old;
-	HASHCTL		hctl;
+	MemoryContext cxt;			/* everything below lives here */
+	MemoryContext rowcxt;		/* per-row scratch, reset after each row */
 	HTAB	   *triples;
-	Triple	  **list;
-	int			n = 0,
-				max = 1024;
-	int32	   *row_triple;		/* triple of each row, in transition table order */
-	int64		nrows = 0,
-				maxrows = 1024,
-				row;
-	Datum		args[13];
+	Triple	  **list;			/* the triples in the order first seen */
+	int			n;
+	int			max;
+	int32	   *row_triple;		/* the triple of each row, in transition table order */
+	int64		nrows;
+	int64		maxrows;
+	Datum		households;		/* uuid[] of the triples, for SQL */
+	Datum		accounts;
+	Datum		instruments;
+} Batch;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) || trigdata->tg_newtable == NULL)
-		elog(ERROR, "pms_executions_after_insert: must be an AFTER INSERT statement trigger with a NEW TABLE");
-	rows = trigdata->tg_newtable;
-	desc = RelationGetDescr(trigdata->tg_relation);
-	FindColumns(desc, &cols);
-
-	batchcxt = AllocSetContextCreate(CurrentMemoryContext, "pms executions batch",
-									 ALLOCSET_DEFAULT_SIZES);
-	rowcxt = AllocSetContextCreate(batchcxt, "pms executions batch row",
-								   ALLOCSET_DEFAULT_SIZES);
-	old = MemoryContextSwitchTo(batchcxt);
-	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	memset(&hctl, 0, sizeof(hctl));
-	hctl.keysize = sizeof(TripleKey);
-	hctl.entrysize = sizeof(Triple);
-	hctl.hcxt = batchcxt;
-	triples = hash_create("pms executions batch triples", 1024, &hctl,
-						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	list = palloc(max * sizeof(Triple *));
-	row_triple = palloc(maxrows * sizeof(int32));
-
-	/* Pass 1: the triples. */
-	StartReading(rows);
-	while (NextRow(rows, slot, &cols))
+/* Pass 1: groups the new rows into triples, noting first rows, dates and order. */
+static void
+ReadTriples(Batch *b)
+{
+	StartReading(b->rows);
+	while (NextRow(b->rows, b->slot, &b->cols))
 	{
+		TupleTableSlot *slot = b->slot;
 		TripleKey	key;
 		Triple	   *t;
 		bool		found;
-		int64		seq = DatumGetInt64(slot->tts_values[cols.seq]);
-		DateADT		trade = DatumGetDateADT(slot->tts_values[cols.trade_date]);
-		DateADT		settle = DatumGetDateADT(slot->tts_values[cols.settle_date]);
+		int64		seq = DatumGetInt64(slot->tts_values[b->cols.seq]);
+		DateADT		trade = DatumGetDateADT(slot->tts_values[b->cols.trade_date]);
+		DateADT		settle = DatumGetDateADT(slot->tts_values[b->cols.settle_date]);
 
-		RowKey(slot, &cols, &key);
-		t = hash_search(triples, &key, HASH_ENTER, &found);
+		RowKey(slot, &b->cols, &key);
+		t = hash_search(b->triples, &key, HASH_ENTER, &found);
 		if (!found)
 		{
 			memset((char *) t + sizeof(TripleKey), 0, sizeof(Triple) - sizeof(TripleKey));
-			t->index = n;
+			t->index = b->n;
 			t->first_seq = seq;
 			t->first_trade = t->last_trade = trade;
 			t->first_settle = t->last_settle = settle;
 			t->in_order = true;
-			if (n == max)
+			if (b->n == b->max)
 			{
-				max *= 2;
-				list = repalloc_huge(list, max * sizeof(Triple *));
+				b->max *= 2;
+				b->list = repalloc_huge(b->list, b->max * sizeof(Triple *));
 			}
-			list[n++] = t;
+			b->list[b->n++] = t;
 		}
 		else
 		{
@@ -387,231 +365,300 @@ pms_executions_after_insert(PG_FUNCTION_ARGS)
 		}
 		t->prev_trade = trade;
 		t->prev_seq = seq;
-		if (nrows == maxrows)
+		if (b->nrows == b->maxrows)
 		{
-			maxrows *= 2;
-			row_triple = repalloc_huge(row_triple, maxrows * sizeof(int32));
+			b->maxrows *= 2;
+			b->row_triple = repalloc_huge(b->row_triple, b->maxrows * sizeof(int32));
 		}
-		row_triple[nrows++] = t->index;
+		b->row_triple[b->nrows++] = t->index;
 	}
-	if (n == 0)
+}
+
+/* SQL step 1: checks the triples, locks their accounts, drops the checkpoints they change. */
+static void
+BeginBatch(Batch *b)
+{
+	int			n = b->n;
+	Datum	   *households = palloc(n * sizeof(Datum));
+	Datum	   *accounts = palloc(n * sizeof(Datum));
+	Datum	   *instruments = palloc(n * sizeof(Datum));
+	Datum	   *first_seqs = palloc(n * sizeof(Datum));
+	Datum	   *first_trades = palloc(n * sizeof(Datum));
+	Datum	   *first_settles = palloc(n * sizeof(Datum));
+	Datum		args[6];
+	static const Oid types[6] = {UUIDOID, UUIDOID, UUIDOID, INT8OID, DATEOID, DATEOID};
+
+	for (int i = 0; i < n; i++)
 	{
-		MemoryContextSwitchTo(old);
-		ExecDropSingleTupleTableSlot(slot);
-		MemoryContextDelete(batchcxt);
-		return PointerGetDatum(NULL);
+		Triple	   *t = b->list[i];
+
+		households[i] = UUIDPGetDatum(&t->key.household);
+		accounts[i] = UUIDPGetDatum(&t->key.account);
+		instruments[i] = UUIDPGetDatum(&t->key.instrument);
+		first_seqs[i] = Int64GetDatum(t->first_seq);
+		first_trades[i] = DateADTGetDatum(t->first_trade);
+		first_settles[i] = DateADTGetDatum(t->first_settle);
 	}
+	b->households = args[0] = MakeArray(households, NULL, n, UUIDOID);
+	b->accounts = args[1] = MakeArray(accounts, NULL, n, UUIDOID);
+	b->instruments = args[2] = MakeArray(instruments, NULL, n, UUIDOID);
+	args[3] = MakeArray(first_seqs, NULL, n, INT8OID);
+	args[4] = MakeArray(first_trades, NULL, n, DATEOID);
+	args[5] = MakeArray(first_settles, NULL, n, DATEOID);
+	RunPlan(KeepPlan(&begin_plan,
+					 "SELECT pms.executions_batch_begin($1, $2, $3, $4, $5, $6)",
+					 6, types), args);
+}
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+/*
+ * SQL step 2, under the locks: each pair's multiplier, currency and projected
+ * state; starts the folds of the pairs whose new fills all come on or after
+ * their projected history (the others will be refolded from their history).
+ */
+static void
+LoadPairs(Batch *b)
+{
+	static const Oid types[2] = {UUIDOID, UUIDOID};
+	Datum		args[2] = {b->accounts, b->instruments};
+	TupleDesc	rdesc;
 
-	/* Begin: check, lock, drop checkpoints. */
+	RunPlan(KeepPlan(&pairs_plan,
+					 "SELECT price_multiplier, minor_units, moves_cash, state, last_trade_date, currency "
+					 "FROM pms.executions_batch_pairs($1, $2)",
+					 2, types), args);
+	if (SPI_processed != (uint64) b->n)
+		elog(ERROR, "pms.executions_batch_pairs returned " UINT64_FORMAT " rows for %d pairs",
+			 SPI_processed, b->n);
+	rdesc = SPI_tuptable->tupdesc;
+	MemoryContextSwitchTo(b->cxt);
+	for (int i = 0; i < b->n; i++)
 	{
-		Datum	   *households = palloc(n * sizeof(Datum));
-		Datum	   *accounts = palloc(n * sizeof(Datum));
-		Datum	   *instruments = palloc(n * sizeof(Datum));
-		Datum	   *first_seqs = palloc(n * sizeof(Datum));
-		Datum	   *first_trades = palloc(n * sizeof(Datum));
-		Datum	   *first_settles = palloc(n * sizeof(Datum));
-		static const Oid types[6] = {UUIDOID, UUIDOID, UUIDOID, INT8OID, DATEOID, DATEOID};
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		Triple	   *t = b->list[i];
+		bool		isnull;
+		Datum		value;
+		Datum		state;
+		bool		state_null;
+		Datum		projected;
+		bool		projected_null;
 
-		for (int i = 0; i < n; i++)
+		value = SPI_getbinval(tuple, rdesc, 1, &isnull);
+		if (isnull)
+			elog(ERROR, "instrument without a price_multiplier");
+		t->mult = datumCopy(value, false, -1);
+		t->mult_fits = PositionFoldReadDecimal(t->mult, &t->mult_fx);
+		value = SPI_getbinval(tuple, rdesc, 2, &isnull);
+		t->places = isnull ? 2 : DatumGetInt16(value);
+		t->moves_cash = DatumGetBool(SPI_getbinval(tuple, rdesc, 3, &isnull));
+		value = SPI_getbinval(tuple, rdesc, 6, &isnull);
+		if (isnull)
+			elog(ERROR, "instrument without a currency");
+		t->currency = datumCopy(value, false, -1);
+		t->cash_fixed = t->places >= 0 && t->places <= PMS_DEC_MAX_SCALE;
+		t->cash_fx.m = 0;
+		t->cash_fx.scale = t->cash_fixed ? t->places : 0;
+		if (!t->cash_fixed)
+			t->cash_num = DirectFunctionCall2(numeric_round, NumericGetDatum(int64_to_numeric(0)),
+											  Int32GetDatum(t->places));
+		state = SPI_getbinval(tuple, rdesc, 4, &state_null);
+		projected = SPI_getbinval(tuple, rdesc, 5, &projected_null);
+		/* A fill dated before the projected history's last date means a refold. */
+		t->fold = projected_null || t->first_trade >= DatumGetDateADT(projected);
+		if (t->fold)
 		{
-			households[i] = UUIDPGetDatum(&list[i]->key.household);
-			accounts[i] = UUIDPGetDatum(&list[i]->key.account);
-			instruments[i] = UUIDPGetDatum(&list[i]->key.instrument);
-			first_seqs[i] = Int64GetDatum(list[i]->first_seq);
-			first_trades[i] = DateADTGetDatum(list[i]->first_trade);
-			first_settles[i] = DateADTGetDatum(list[i]->first_settle);
-		}
-		args[0] = MakeArray(households, NULL, n, UUIDOID);
-		args[1] = MakeArray(accounts, NULL, n, UUIDOID);
-		args[2] = MakeArray(instruments, NULL, n, UUIDOID);
-		args[3] = MakeArray(first_seqs, NULL, n, INT8OID);
-		args[4] = MakeArray(first_trades, NULL, n, DATEOID);
-		args[5] = MakeArray(first_settles, NULL, n, DATEOID);
-		RunPlan(KeepPlan(&begin_plan,
-						 "SELECT pms.executions_batch_begin($1, $2, $3, $4, $5, $6)",
-						 6, types), args);
-	}
-
-	/* Pairs: what each fold and each cash sum start from. */
-	{
-		static const Oid types[2] = {UUIDOID, UUIDOID};
-		Datum		pair_args[2] = {args[1], args[2]};
-
-		RunPlan(KeepPlan(&pairs_plan,
-						 "SELECT price_multiplier, minor_units, moves_cash, state, last_trade_date, currency "
-						 "FROM pms.executions_batch_pairs($1, $2)",
-						 2, types), pair_args);
-		if (SPI_processed != (uint64) n)
-			elog(ERROR, "pms.executions_batch_pairs returned " UINT64_FORMAT " rows for %d pairs",
-				 SPI_processed, n);
-		MemoryContextSwitchTo(batchcxt);
-		for (int i = 0; i < n; i++)
-		{
-			HeapTuple	tuple = SPI_tuptable->vals[i];
-			TupleDesc	rdesc = SPI_tuptable->tupdesc;
-			Triple	   *t = list[i];
-			bool		isnull;
-			Datum		mult = SPI_getbinval(tuple, rdesc, 1, &isnull);
-			Datum		places;
-			Datum		state;
-			bool		state_null;
-			Datum		projected;
-			bool		projected_null;
-
-			if (isnull)
-				elog(ERROR, "instrument without a price_multiplier");
-			t->mult = datumCopy(mult, false, -1);
-			t->mult_fits = PositionFoldReadDecimal(t->mult, &t->mult_fx);
-			places = SPI_getbinval(tuple, rdesc, 2, &isnull);
-			t->places = isnull ? 2 : DatumGetInt16(places);
-			t->moves_cash = DatumGetBool(SPI_getbinval(tuple, rdesc, 3, &isnull));
-			t->currency = datumCopy(SPI_getbinval(tuple, rdesc, 6, &isnull), false, -1);
-			t->cash_fixed = t->places >= 0 && t->places <= PMS_DEC_MAX_SCALE;
-			t->cash_fx.m = 0;
-			t->cash_fx.scale = t->cash_fixed ? t->places : 0;
-			if (!t->cash_fixed)
-				t->cash_num = DirectFunctionCall2(numeric_round, NumericGetDatum(int64_to_numeric(0)),
-												  Int32GetDatum(t->places));
-			state = SPI_getbinval(tuple, rdesc, 4, &state_null);
-			projected = SPI_getbinval(tuple, rdesc, 5, &projected_null);
-			/* A backdated fill (before the projected history's last date) means a refold. */
-			t->fold = projected_null || t->first_trade >= DatumGetDateADT(projected);
-			if (t->fold)
-			{
-				t->state = PositionFoldBegin(batchcxt, t->mult,
-											 state_null ? NULL : DatumGetHeapTupleHeader(state));
-				if (!projected_null)
-					t->last_trade = Max(t->last_trade, DatumGetDateADT(projected));
-			}
+			t->state = PositionFoldBegin(b->cxt, t->mult,
+										 state_null ? NULL : DatumGetHeapTupleHeader(state));
+			if (!projected_null)
+				t->last_trade = Max(t->last_trade, DatumGetDateADT(projected));
 		}
 	}
+}
 
-	/* Pass 2: fold and cash, the rows in the same order as in pass 1. */
-	StartReading(rows);
-	for (row = 0; NextRow(rows, slot, &cols); row++)
+/* Keeps a fill of a triple whose rows came out of fold order, to sort it later. */
+static void
+KeepFill(Batch *b, Triple *t, bool buy, Datum quantity, Datum price)
+{
+	MemoryContext old = MemoryContextSwitchTo(b->cxt);
+	KeptFill   *f;
+
+	if (t->nkept == t->maxkept)
 	{
+		t->maxkept = t->maxkept == 0 ? 16 : t->maxkept * 2;
+		t->kept = t->kept == NULL ? palloc(t->maxkept * sizeof(KeptFill)) :
+			repalloc_huge(t->kept, t->maxkept * sizeof(KeptFill));
+	}
+	f = &t->kept[t->nkept++];
+	f->trade_date = DatumGetDateADT(b->slot->tts_values[b->cols.trade_date]);
+	f->seq = DatumGetInt64(b->slot->tts_values[b->cols.seq]);
+	f->buy = buy;
+	f->quantity = datumCopy(quantity, false, -1);
+	f->price = datumCopy(price, false, -1);
+	MemoryContextSwitchTo(old);
+}
+
+/* Pass 2: sums every pair's cash and folds the pairs in fold order, rows as in pass 1. */
+static void
+FoldAndSumCash(Batch *b)
+{
+	int64		row;
+
+	StartReading(b->rows);
+	for (row = 0; NextRow(b->rows, b->slot, &b->cols); row++)
+	{
+		TupleTableSlot *slot = b->slot;
 		Triple	   *t;
-		bool		buy = RowIsBuy(slot, &cols);
-		Datum		quantity = slot->tts_values[cols.quantity];
-		Datum		price = slot->tts_values[cols.price];
+		bool		buy = RowIsBuy(slot, &b->cols);
+		Datum		quantity = slot->tts_values[b->cols.quantity];
+		Datum		price = slot->tts_values[b->cols.price];
 		PmsDecimal	q,
 					p;
 		bool		fits;
 
-		if (row >= nrows)
+		if (row >= b->nrows)
 			elog(ERROR, "pms.executions transition table grew between two reads");
-		t = list[row_triple[row]];
-		MemoryContextSwitchTo(rowcxt);
+		t = b->list[b->row_triple[row]];
+		MemoryContextSwitchTo(b->rowcxt);
 		fits = PositionFoldReadDecimal(quantity, &q) && PositionFoldReadDecimal(price, &p) &&
 			PmsDecSign(q) > 0 && PmsDecSign(p) >= 0;
 		if (t->moves_cash)
-			AddCash(t, buy, quantity, price, fits, q, p, batchcxt);
-		if (t->fold && t->in_order)
-		{
-			if (fits)
-				PositionFoldAddChecked(t->state, batchcxt, buy, quantity, q, price, p);
-			else
-				PositionFoldAdd(t->state, batchcxt, buy, quantity, price);
-		}
+			AddCash(t, buy, quantity, price, fits, q, p, b->cxt);
+		if (t->fold && !t->in_order)
+			KeepFill(b, t, buy, quantity, price);
+		else if (t->fold && fits)
+			PositionFoldAddChecked(t->state, b->cxt, buy, quantity, q, price, p);
 		else if (t->fold)
-		{
-			KeptFill   *f;
-
-			MemoryContextSwitchTo(batchcxt);
-			if (t->nkept == t->maxkept)
-			{
-				t->maxkept = t->maxkept == 0 ? 16 : t->maxkept * 2;
-				t->kept = t->kept == NULL ? palloc(t->maxkept * sizeof(KeptFill)) :
-					repalloc_huge(t->kept, t->maxkept * sizeof(KeptFill));
-			}
-			f = &t->kept[t->nkept++];
-			f->trade_date = DatumGetDateADT(slot->tts_values[cols.trade_date]);
-			f->seq = DatumGetInt64(slot->tts_values[cols.seq]);
-			f->buy = buy;
-			f->quantity = datumCopy(quantity, false, -1);
-			f->price = datumCopy(price, false, -1);
-		}
-		MemoryContextSwitchTo(batchcxt);
-		MemoryContextReset(rowcxt);
+			PositionFoldAdd(t->state, b->cxt, buy, quantity, price);
+		MemoryContextSwitchTo(b->cxt);
+		MemoryContextReset(b->rowcxt);
 	}
-	if (row != nrows)
+	if (row != b->nrows)
 		elog(ERROR, "pms.executions transition table changed between two reads");
+}
 
-	/* Finish: the results, in the order of the arrays. */
-	{
-		Datum	   *refold = palloc(n * sizeof(Datum));
-		Datum	   *fields[5];
-		bool	   *field_nulls[5];
-		Datum	   *last_trades = palloc(n * sizeof(Datum));
-		Datum	   *currencies = palloc(n * sizeof(Datum));
-		bool	   *currency_nulls = palloc(n * sizeof(bool));
-		Datum	   *cash = palloc(n * sizeof(Datum));
-		bool	   *cash_nulls = palloc(n * sizeof(bool));
-		Datum	   *last_settles = palloc(n * sizeof(Datum));
-		static const Oid types[13] = {UUIDOID, UUIDOID, UUIDOID, BOOLOID, NUMERICOID, NUMERICOID,
+/*
+ * Folds the kept fills in (trade_date, seq) order, then SQL step 3: stores the
+ * folds and the cash, refolds the backdated pairs and checks shorts.
+ */
+static void
+FinishBatch(Batch *b)
+{
+	int			n = b->n;
+	Datum	   *refold = palloc(n * sizeof(Datum));
+	Datum	   *fields[5];
+	bool	   *field_nulls[5];
+	Datum	   *last_trades = palloc(n * sizeof(Datum));
+	Datum	   *currencies = palloc(n * sizeof(Datum));
+	bool	   *currency_nulls = palloc(n * sizeof(bool));
+	Datum	   *cash = palloc(n * sizeof(Datum));
+	bool	   *cash_nulls = palloc(n * sizeof(bool));
+	Datum	   *last_settles = palloc(n * sizeof(Datum));
+	Datum		args[13];
+	static const Oid types[13] = {UUIDOID, UUIDOID, UUIDOID, BOOLOID, NUMERICOID, NUMERICOID,
 		NUMERICOID, NUMERICOID, INT8OID, DATEOID, TEXTOID, NUMERICOID, DATEOID};
 
+	for (int f = 0; f < 5; f++)
+	{
+		fields[f] = palloc(n * sizeof(Datum));
+		field_nulls[f] = palloc(n * sizeof(bool));
+	}
+	for (int i = 0; i < n; i++)
+	{
+		Triple	   *t = b->list[i];
+		Datum		values[5];
+		bool		nulls[5] = {true, true, true, true, true};
+
+		if (t->fold && !t->in_order)
+		{
+			qsort(t->kept, t->nkept, sizeof(KeptFill), CompareFills);
+			for (int k = 0; k < t->nkept; k++)
+			{
+				MemoryContextSwitchTo(b->rowcxt);
+				PositionFoldAdd(t->state, b->cxt, t->kept[k].buy, t->kept[k].quantity,
+								t->kept[k].price);
+				MemoryContextSwitchTo(b->cxt);
+				MemoryContextReset(b->rowcxt);
+			}
+		}
+		if (t->fold)
+			PositionFoldResult(t->state, values, nulls);
+		refold[i] = BoolGetDatum(!t->fold);
 		for (int f = 0; f < 5; f++)
 		{
-			fields[f] = palloc(n * sizeof(Datum));
-			field_nulls[f] = palloc(n * sizeof(bool));
+			fields[f][i] = nulls[f] ? (Datum) 0 : values[f];
+			field_nulls[f][i] = nulls[f];
 		}
-		for (int i = 0; i < n; i++)
-		{
-			Triple	   *t = list[i];
-			Datum		values[5];
-			bool		nulls[5] = {true, true, true, true, true};
+		last_trades[i] = DateADTGetDatum(t->last_trade);
+		currency_nulls[i] = cash_nulls[i] = !t->moves_cash;
+		currencies[i] = t->moves_cash ? t->currency : (Datum) 0;
+		cash[i] = !t->moves_cash ? (Datum) 0 : t->cash_fixed ?
+			PositionFoldDecimalToNumeric(t->cash_fx, t->places, b->cxt) : t->cash_num;
+		last_settles[i] = DateADTGetDatum(t->last_settle);
+	}
+	args[0] = b->households;
+	args[1] = b->accounts;
+	args[2] = b->instruments;
+	args[3] = MakeArray(refold, NULL, n, BOOLOID);
+	for (int f = 0; f < 4; f++)
+		args[4 + f] = MakeArray(fields[f], field_nulls[f], n, NUMERICOID);
+	args[8] = MakeArray(fields[4], field_nulls[4], n, INT8OID);
+	args[9] = MakeArray(last_trades, NULL, n, DATEOID);
+	args[10] = MakeArray(currencies, currency_nulls, n, TEXTOID);
+	args[11] = MakeArray(cash, cash_nulls, n, NUMERICOID);
+	args[12] = MakeArray(last_settles, NULL, n, DATEOID);
+	RunPlan(KeepPlan(&finish_plan,
+					 "SELECT pms.executions_batch_finish($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+					 13, types), args);
+}
 
-			if (t->fold && !t->in_order)
-			{
-				qsort(t->kept, t->nkept, sizeof(KeptFill), CompareFills);
-				for (int k = 0; k < t->nkept; k++)
-				{
-					MemoryContextSwitchTo(rowcxt);
-					PositionFoldAdd(t->state, batchcxt, t->kept[k].buy, t->kept[k].quantity,
-									t->kept[k].price);
-					MemoryContextSwitchTo(batchcxt);
-					MemoryContextReset(rowcxt);
-				}
-			}
-			if (t->fold)
-				PositionFoldResult(t->state, values, nulls);
-			refold[i] = BoolGetDatum(!t->fold);
-			for (int f = 0; f < 5; f++)
-			{
-				fields[f][i] = nulls[f] ? (Datum) 0 : values[f];
-				field_nulls[f][i] = nulls[f];
-			}
-			last_trades[i] = DateADTGetDatum(t->last_trade);
-			currency_nulls[i] = cash_nulls[i] = !t->moves_cash;
-			currencies[i] = cash[i] = (Datum) 0;
-			if (t->moves_cash)
-			{
-				cash[i] = t->cash_fixed ?
-					PositionFoldDecimalToNumeric(t->cash_fx, t->places, batchcxt) : t->cash_num;
-				currencies[i] = t->currency;
-			}
-			last_settles[i] = DateADTGetDatum(t->last_settle);
-		}
-		args[3] = MakeArray(refold, NULL, n, BOOLOID);
-		for (int f = 0; f < 4; f++)
-			args[4 + f] = MakeArray(fields[f], field_nulls[f], n, NUMERICOID);
-		args[8] = MakeArray(fields[4], field_nulls[4], n, INT8OID);
-		args[9] = MakeArray(last_trades, NULL, n, DATEOID);
-		args[10] = MakeArray(currencies, currency_nulls, n, TEXTOID);
-		args[11] = MakeArray(cash, cash_nulls, n, NUMERICOID);
-		args[12] = MakeArray(last_settles, NULL, n, DATEOID);
-		RunPlan(KeepPlan(&finish_plan,
-						 "SELECT pms.executions_batch_finish($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-						 13, types), args);
+/* AFTER INSERT statement trigger of pms.executions (REFERENCING NEW TABLE). */
+Datum
+pms_executions_after_insert(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TupleDesc	desc;
+	Batch		b;
+	HASHCTL		hctl;
+	MemoryContext old;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) || trigdata->tg_newtable == NULL)
+		elog(ERROR, "pms_executions_after_insert: must be an AFTER INSERT statement trigger with a NEW TABLE");
+	desc = RelationGetDescr(trigdata->tg_relation);
+
+	memset(&b, 0, sizeof(b));
+	b.rows = trigdata->tg_newtable;
+	FindColumns(desc, &b.cols);
+	b.cxt = AllocSetContextCreate(CurrentMemoryContext, "pms executions batch",
+								  ALLOCSET_DEFAULT_SIZES);
+	b.rowcxt = AllocSetContextCreate(b.cxt, "pms executions batch row", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(b.cxt);
+	b.slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	memset(&hctl, 0, sizeof(hctl));
+	hctl.keysize = sizeof(TripleKey);
+	hctl.entrysize = sizeof(Triple);
+	hctl.hcxt = b.cxt;
+	b.triples = hash_create("pms executions batch triples", 1024, &hctl,
+							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	b.max = 1024;
+	b.list = palloc(b.max * sizeof(Triple *));
+	b.maxrows = 1024;
+	b.row_triple = palloc(b.maxrows * sizeof(int32));
+
+	ReadTriples(&b);
+	if (b.n > 0)
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		BeginBatch(&b);
+		LoadPairs(&b);
+		FoldAndSumCash(&b);
+		FinishBatch(&b);
+		SPI_finish();
 	}
 
-	SPI_finish();
 	MemoryContextSwitchTo(old);
-	ExecDropSingleTupleTableSlot(slot);
-	MemoryContextDelete(batchcxt);
+	ExecDropSingleTupleTableSlot(b.slot);
+	MemoryContextDelete(b.cxt);
 	return PointerGetDatum(NULL);
 }
