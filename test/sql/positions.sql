@@ -127,6 +127,15 @@ CALL expect_error($$INSERT INTO pms.executions (household_id, account_id, instru
            'BUY', 1, 100, DATE '2025-05-01' + g FROM generate_series(1, 999) g
     UNION ALL SELECT 'a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-0000000000ff',
            'BUY', 1, 100, DATE '2025-05-01'$$);
+-- several bad rows: the error names the earliest (an unknown instrument, then an unknown account)
+CALL expect_error($$INSERT INTO pms.executions (household_id, account_id, instrument_id, side, quantity, price, trade_date) VALUES
+    ('a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000002', 'BUY', 1, 1, '2025-05-01'),
+    ('a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-0000000000ee', 'BUY', 1, 1, '2025-05-01'),
+    ('a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-0000000000ee', 'c0000000-0000-4000-8000-000000000002', 'BUY', 1, 1, '2025-05-01'),
+    ('a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-0000000000ee', 'BUY', 1, 1, '2025-05-02')$$);
+CALL expect_error($$INSERT INTO pms.executions (household_id, account_id, instrument_id, side, quantity, price, trade_date) VALUES
+    ('a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-0000000000ee', 'c0000000-0000-4000-8000-000000000002', 'BUY', 1, 1, '2025-05-01'),
+    ('a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-0000000000ee', 'BUY', 1, 1, '2025-05-01')$$);
 CALL expect_error($$SELECT pms.cancel_execution('e0000000-0000-4000-8000-0000000000ff', 'typo')$$);
 CALL expect_error($$SELECT pms.cancel_execution('e0000000-0000-4000-8000-000000000001', 'again')$$, show_detail => false);
 CALL expect_error($$SELECT pms.cancel_execution('e0000000-0000-4000-8000-000000000001', ' ')$$);
