@@ -57,8 +57,11 @@ COMMENT ON COLUMN pms.executions.order_id IS 'Order id in the order management s
 COMMENT ON COLUMN pms.executions.proposal_id IS 'Proposal the execution implements, if any.';
 COMMENT ON COLUMN pms.executions.recorded_at IS 'Knowledge time: when pms learned of the fill.';
 COMMENT ON COLUMN pms.executions.actor IS 'Who recorded it.';
+-- Ids are unique across households: pms.cancel_execution finds a fill by its id alone.
 CREATE UNIQUE INDEX executions_execution_id_idx ON pms.executions (execution_id);
-CREATE INDEX executions_account_trade_idx ON pms.executions (account_id, instrument_id, trade_date, seq);
+-- Reads and refolds select by account, instrument and trade date; the fold's own ORDER BY
+-- (trade_date, seq) sorts within each position, so seq is not part of the key.
+CREATE INDEX executions_account_trade_idx ON pms.executions (account_id, instrument_id, trade_date);
 CREATE INDEX executions_account_settle_idx ON pms.executions (account_id, settle_date);
 
 CREATE TABLE pms.execution_cancels (
