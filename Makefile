@@ -38,6 +38,8 @@ OBJS         = \
 	src/settings.o \
 	src/business_days.o \
 	src/executions.o \
+	src/execution_batch.o \
+	src/uuid_v7.o \
 	src/position_fold.o \
 	src/position_fold_sql.o \
 	src/decimal.o \

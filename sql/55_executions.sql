@@ -19,9 +19,14 @@ RETURNS numeric
 COMMENT ON FUNCTION pms.trade_cash(text, numeric, numeric, numeric, smallint) IS
     'Cash a fill moves on its settle date: quantity x price x multiplier, negative for a BUY, rounded half away from zero to the currency''s minor units (2 when it has none).';
 
+CREATE FUNCTION pms.uuid_v7() RETURNS uuid
+    LANGUAGE c VOLATILE PARALLEL SAFE AS 'MODULE_PATHNAME', 'pms_uuid_v7';
+COMMENT ON FUNCTION pms.uuid_v7() IS
+    'A new time-ordered UUID (version 7, RFC 9562): Unix milliseconds, then a sub-millisecond fraction and random bits; increasing within a session. Default of the event ids.';
+
 CREATE TABLE pms.executions (
     household_id    uuid NOT NULL,
-    execution_id    uuid NOT NULL DEFAULT gen_random_uuid(),
+    execution_id    uuid NOT NULL DEFAULT pms.uuid_v7(),
     seq             bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000),
     account_id      uuid NOT NULL,
     instrument_id   uuid NOT NULL,
@@ -52,8 +57,11 @@ COMMENT ON COLUMN pms.executions.order_id IS 'Order id in the order management s
 COMMENT ON COLUMN pms.executions.proposal_id IS 'Proposal the execution implements, if any.';
 COMMENT ON COLUMN pms.executions.recorded_at IS 'Knowledge time: when pms learned of the fill.';
 COMMENT ON COLUMN pms.executions.actor IS 'Who recorded it.';
+-- Ids are unique across households: pms.cancel_execution finds a fill by its id alone.
 CREATE UNIQUE INDEX executions_execution_id_idx ON pms.executions (execution_id);
-CREATE INDEX executions_account_trade_idx ON pms.executions (account_id, instrument_id, trade_date, seq);
+-- Reads and refolds select by account, instrument and trade date; the fold's own ORDER BY
+-- (trade_date, seq) sorts within each position, so seq is not part of the key.
+CREATE INDEX executions_account_trade_idx ON pms.executions (account_id, instrument_id, trade_date);
 CREATE INDEX executions_account_settle_idx ON pms.executions (account_id, settle_date);
 
 CREATE TABLE pms.execution_cancels (
@@ -75,7 +83,7 @@ COMMENT ON COLUMN pms.execution_cancels.actor IS 'Who cancelled it.';
 
 CREATE TABLE pms.cash_movements (
     household_id    uuid NOT NULL,
-    movement_id     uuid NOT NULL DEFAULT gen_random_uuid(),
+    movement_id     uuid NOT NULL DEFAULT pms.uuid_v7(),
     account_id      uuid NOT NULL,
     currency        text NOT NULL,
     amount          numeric NOT NULL,

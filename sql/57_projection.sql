@@ -59,6 +59,9 @@ COMMENT ON COLUMN pms.cash_projection.balance IS 'Balance including every record
 COMMENT ON COLUMN pms.cash_projection.last_value_date IS 'Latest value or settle date included.';
 CREATE UNIQUE INDEX cash_projection_account_idx ON pms.cash_projection (account_id, currency);
 
+-- Writers look heads up by account alone (one account per head).
+CREATE UNIQUE INDEX position_heads_account_idx ON pms.position_heads (account_id);
+
 -- Locks the heads of the given accounts in account order (creating missing heads).
 CREATE FUNCTION pms.lock_accounts(account_ids uuid[]) RETURNS void
 LANGUAGE sql VOLATILE PARALLEL UNSAFE
@@ -133,28 +136,30 @@ $$;
 COMMENT ON FUNCTION pms.check_no_shorts(uuid[], uuid[]) IS
     'Internal: raises check_violation (23514) when a projected position is short in an account that does not allow shorts.';
 
--- Statement trigger on executions: validates the batch, drops the checkpoints it invalidates,
--- then advances both projections.
-CREATE FUNCTION pms.executions_after_insert() RETURNS trigger
-LANGUAGE plpgsql
+-- The statement trigger on executions is C (pms_executions_after_insert, execution_batch.c):
+-- it reads the new rows twice, grouped into (household, account, instrument) triples, and
+-- leaves the decisions and the writes to the three functions below, called in this order.
+
+-- Batch step 1: checks the batch's triples against accounts and instruments, locks the
+-- accounts and drops the checkpoints the batch changes.
+CREATE FUNCTION pms.executions_batch_begin(households uuid[], accounts uuid[], instruments uuid[],
+                                           first_seqs bigint[], first_trades date[], first_settles date[])
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     bad record;
-    refold_accounts uuid[];
-    refold_instruments uuid[];
-    pair_accounts uuid[];
-    pair_instruments uuid[];
 BEGIN
-    -- 1. Checks that need other tables, once for the whole batch.
-    SELECT n.account_id, n.household_id AS given_household, n.instrument_id,
+    -- A row is bad exactly when its triple is, so the earliest bad triple names the earliest bad row.
+    SELECT t.account_id, t.household_id AS given_household, t.instrument_id,
            a.household_id AS account_household, i.instrument_id IS NULL AS unknown_instrument
     INTO bad
-    FROM new_rows n
-    LEFT JOIN pms.accounts a ON a.account_id = n.account_id
-    LEFT JOIN pms.instruments i ON i.instrument_id = n.instrument_id
-    WHERE a.account_id IS NULL OR a.household_id <> n.household_id OR i.instrument_id IS NULL
-    ORDER BY n.seq LIMIT 1;
+    FROM unnest(households, accounts, instruments, first_seqs) AS t(household_id, account_id, instrument_id, first_seq)
+    LEFT JOIN pms.accounts a ON a.account_id = t.account_id
+    LEFT JOIN pms.instruments i ON i.instrument_id = t.instrument_id
+    WHERE a.account_id IS NULL OR a.household_id <> t.household_id OR i.instrument_id IS NULL
+    ORDER BY t.first_seq LIMIT 1;
     IF FOUND THEN
         IF bad.account_household IS NULL THEN
             RAISE EXCEPTION 'execution rejected: account % does not exist', bad.account_id
@@ -175,71 +180,96 @@ BEGIN
         END IF;
     END IF;
 
-    -- 2. One writer per account at a time.
-    PERFORM pms.lock_accounts(ARRAY(SELECT DISTINCT account_id FROM new_rows));
+    -- One writer per account at a time; then the checkpoints dated on or after a new fill go.
+    PERFORM pms.lock_accounts(ARRAY(SELECT DISTINCT a FROM unnest(accounts) a));
     DELETE FROM pms.position_checkpoints c
-    USING (SELECT account_id, instrument_id, min(trade_date) AS trade_date, min(settle_date) AS settle_date
-           FROM new_rows GROUP BY account_id, instrument_id) k
+    USING unnest(accounts, instruments, first_trades, first_settles) AS k(account_id, instrument_id, trade_date, settle_date)
     WHERE c.account_id = k.account_id AND c.instrument_id = k.instrument_id
       AND c.through_date >= CASE c.basis WHEN 'trade' THEN k.trade_date ELSE k.settle_date END;
+END
+$$;
+COMMENT ON FUNCTION pms.executions_batch_begin(uuid[], uuid[], uuid[], bigint[], date[], date[]) IS
+    'Internal (executions trigger): checks a batch''s (household, account, instrument) triples, locks the accounts and drops the checkpoints the batch changes.';
 
-    -- 3. Positions: pairs whose new fills all come after the projected history continue the
-    --    fold from the projected state; backdated pairs are refolded from their history.
-    WITH pairs AS (
-        SELECT n.household_id, n.account_id, n.instrument_id, min(n.trade_date) AS first_date,
-               p.last_trade_date, p.trade_count
-        FROM new_rows n
-        LEFT JOIN pms.position_projection p ON p.account_id = n.account_id AND p.instrument_id = n.instrument_id
-        GROUP BY n.household_id, n.account_id, n.instrument_id, p.last_trade_date, p.trade_count
-    )
-    SELECT array_agg(account_id) FILTER (WHERE first_date < last_trade_date),
-           array_agg(instrument_id) FILTER (WHERE first_date < last_trade_date),
-           array_agg(account_id), array_agg(instrument_id)
-    INTO refold_accounts, refold_instruments, pair_accounts, pair_instruments
-    FROM pairs;
+-- Batch step 2 (under the locks): what the fold and the cash of each pair start from, in the
+-- order of the arrays.  A pair of an instrument whose currency is unknown moves no cash.
+CREATE FUNCTION pms.executions_batch_pairs(accounts uuid[], instruments uuid[])
+RETURNS TABLE (price_multiplier numeric, currency text, minor_units smallint, moves_cash boolean,
+               state pms.position_state, last_trade_date date)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT i.price_multiplier, i.currency, cur.minor_units, cur.currency_code IS NOT NULL,
+           CASE WHEN p.account_id IS NULL THEN NULL
+                ELSE ROW(p.quantity, p.avg_cost, p.cost_basis, p.realized_pnl, p.trade_count)::pms.position_state END,
+           p.last_trade_date
+    FROM unnest(accounts, instruments) WITH ORDINALITY AS k(account_id, instrument_id, ord)
+    JOIN pms.instruments i ON i.instrument_id = k.instrument_id
+    LEFT JOIN pms.currencies cur ON cur.currency_code = i.currency
+    LEFT JOIN pms.position_projection p ON p.account_id = k.account_id AND p.instrument_id = k.instrument_id
+    ORDER BY k.ord;
+$$;
+COMMENT ON FUNCTION pms.executions_batch_pairs(uuid[], uuid[]) IS
+    'Internal (executions trigger): the multiplier, currency and projected position of each (account, instrument) pair, in the order given.';
 
+-- Batch step 3: writes the folded pairs and the batch's cash, refolds the backdated pairs
+-- from their history and refuses shorts in accounts that do not allow them.
+CREATE FUNCTION pms.executions_batch_finish(households uuid[], accounts uuid[], instruments uuid[],
+                                            refold boolean[], quantities numeric[], avg_costs numeric[],
+                                            cost_bases numeric[], realized_pnls numeric[], trade_counts bigint[],
+                                            last_trade_dates date[], currencies text[], cash numeric[],
+                                            last_settle_dates date[])
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    refold_accounts uuid[];
+    refold_instruments uuid[];
+BEGIN
     INSERT INTO pms.position_projection AS p
-    SELECT g.household_id, g.account_id, g.instrument_id, (g.s).quantity, (g.s).avg_cost, (g.s).cost_basis,
-           (g.s).realized_pnl, (g.s).trade_count, g.last_trade_date
-    FROM (SELECT n.household_id, n.account_id, n.instrument_id,
-                 greatest(max(n.trade_date), max(p.last_trade_date)) AS last_trade_date,
-                 pms.position_fold(CASE WHEN p.account_id IS NULL THEN NULL
-                                        ELSE ROW(p.quantity, p.avg_cost, p.cost_basis, p.realized_pnl, p.trade_count)::pms.position_state END,
-                                   n.side, n.quantity, n.price, i.price_multiplier ORDER BY n.trade_date, n.seq) AS s
-          FROM new_rows n
-          JOIN pms.instruments i ON i.instrument_id = n.instrument_id
-          LEFT JOIN pms.position_projection p ON p.account_id = n.account_id AND p.instrument_id = n.instrument_id
-          WHERE NOT EXISTS (SELECT 1 FROM unnest(refold_accounts, refold_instruments) AS r(account_id, instrument_id)
-                            WHERE r.account_id = n.account_id AND r.instrument_id = n.instrument_id)
-          GROUP BY n.household_id, n.account_id, n.instrument_id, p.account_id, p.quantity, p.avg_cost,
-                   p.cost_basis, p.realized_pnl, p.trade_count) g
+    SELECT k.household_id, k.account_id, k.instrument_id, k.quantity, k.avg_cost, k.cost_basis,
+           k.realized_pnl, k.trade_count, k.last_trade_date
+    FROM unnest(households, accounts, instruments, refold, quantities, avg_costs, cost_bases, realized_pnls,
+                trade_counts, last_trade_dates)
+         AS k(household_id, account_id, instrument_id, refold, quantity, avg_cost, cost_basis, realized_pnl,
+              trade_count, last_trade_date)
+    WHERE NOT k.refold
     ON CONFLICT (household_id, account_id, instrument_id) DO UPDATE
     SET quantity = EXCLUDED.quantity, avg_cost = EXCLUDED.avg_cost, cost_basis = EXCLUDED.cost_basis,
         realized_pnl = EXCLUDED.realized_pnl, trade_count = EXCLUDED.trade_count,
         last_trade_date = EXCLUDED.last_trade_date;
+
+    SELECT array_agg(k.account_id), array_agg(k.instrument_id) INTO refold_accounts, refold_instruments
+    FROM unnest(accounts, instruments, refold) AS k(account_id, instrument_id, refold)
+    WHERE k.refold;
     IF refold_accounts IS NOT NULL THEN
         PERFORM pms.refold_positions(refold_accounts, refold_instruments);
     END IF;
-    PERFORM pms.check_no_shorts(pair_accounts, pair_instruments);
+    PERFORM pms.check_no_shorts(accounts, instruments);
 
-    -- 4. Cash: a BUY pays quantity x price x multiplier in the instrument's currency, a SELL
-    --    receives it, each fill rounded to the currency's minor units (pms.trade_cash).
+    -- A BUY pays quantity x price x multiplier in the instrument's currency, a SELL receives
+    -- it, each fill rounded to the currency's minor units (as pms.trade_cash does).
     INSERT INTO pms.cash_projection AS c (household_id, account_id, currency, balance, last_value_date)
-    SELECT n.household_id, n.account_id, i.currency,
-           sum(pms.trade_cash(n.side, n.quantity, n.price, i.price_multiplier, cur.minor_units)),
-           max(n.settle_date)
-    FROM new_rows n
-    JOIN pms.instruments i ON i.instrument_id = n.instrument_id
-    JOIN pms.currencies cur ON cur.currency_code = i.currency
-    GROUP BY n.household_id, n.account_id, i.currency
+    SELECT k.household_id, k.account_id, k.currency, sum(k.cash), max(k.last_settle_date)
+    FROM unnest(households, accounts, currencies, cash, last_settle_dates)
+         AS k(household_id, account_id, currency, cash, last_settle_date)
+    WHERE k.cash IS NOT NULL
+    GROUP BY k.household_id, k.account_id, k.currency
     ON CONFLICT (household_id, account_id, currency) DO UPDATE
     SET balance = c.balance + EXCLUDED.balance,
         last_value_date = greatest(c.last_value_date, EXCLUDED.last_value_date);
-    RETURN NULL;
 END
 $$;
+COMMENT ON FUNCTION pms.executions_batch_finish(uuid[], uuid[], uuid[], boolean[], numeric[], numeric[], numeric[], numeric[], bigint[], date[], text[], numeric[], date[]) IS
+    'Internal (executions trigger): stores the folded positions and the cash of a batch, refolds its backdated pairs and checks shorts.';
+
+-- Statement trigger on executions: validates the batch, drops the checkpoints it invalidates,
+-- then advances both projections.
+CREATE FUNCTION pms.executions_after_insert() RETURNS trigger
+    LANGUAGE c AS 'MODULE_PATHNAME', 'pms_executions_after_insert';
 COMMENT ON FUNCTION pms.executions_after_insert() IS
-    'Trigger: validates a batch of executions (account, household, instrument, shorts) and advances the projections.';
+    'Trigger (C): validates a batch of executions (account, household, instrument, shorts) and advances the projections.';
 
 -- Statement trigger on execution_cancels: refolds the cancelled pairs and reverses their cash.
 CREATE FUNCTION pms.execution_cancels_after_insert() RETURNS trigger

@@ -44,7 +44,7 @@ AS $$
 DECLARE
     who         text := pms.check_actor(record_execution.actor);
     household   uuid := pms.account_household(record_execution.account_id, 'pms.record_execution');
-    new_id      uuid := gen_random_uuid();
+    new_id      uuid := pms.uuid_v7();
 BEGIN
     PERFORM pms.require_argument(record_execution.instrument_id, 'instrument_id', 'pms.record_execution');
     PERFORM pms.require_argument(record_execution.side, 'side', 'pms.record_execution');
@@ -134,7 +134,7 @@ AS $$
 DECLARE
     who         text := pms.check_actor(record_cash.actor);
     household   uuid := pms.account_household(record_cash.account_id, 'pms.record_cash');
-    new_id      uuid := gen_random_uuid();
+    new_id      uuid := pms.uuid_v7();
 BEGIN
     PERFORM pms.require_argument(record_cash.currency, 'currency', 'pms.record_cash');
     PERFORM pms.require_argument(record_cash.amount, 'amount', 'pms.record_cash');

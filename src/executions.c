@@ -51,15 +51,70 @@ pms_add_business_days(PG_FUNCTION_ARGS)
 	PG_RETURN_DATEADT(AddBusinessDays(day, n));
 }
 
-/* Attribute number of a column of the trigger relation, or an internal error. */
+/*
+ * What the row trigger looks up once per statement rather than once per row:
+ * the positions of the columns it reads or writes, a numeric zero, and arrays
+ * to deform a row into.  Kept in the trigger's fn_extra (statement lifetime).
+ */
+typedef struct RowCheckCache
+{
+	Oid			relid;
+	int			natts;
+	int			side;			/* 0-based attribute indexes */
+	int			quantity;
+	int			price;
+	int			trade_date;
+	int			settle_date;
+	int			recorded_at;
+	Datum		zero;			/* numeric 0 */
+	Datum	   *values;
+	bool	   *nulls;
+} RowCheckCache;
+
+/* 0-based index of a column of the trigger relation, or an internal error. */
 static int
-ColumnNumber(Relation rel, const char *name)
+ColumnIndex(Relation rel, const char *name)
 {
 	int			attnum = SPI_fnumber(RelationGetDescr(rel), name);
 
 	if (attnum <= 0)
 		elog(ERROR, "pms.executions has no column \"%s\"", name);
-	return attnum;
+	return attnum - 1;
+}
+
+/* The statement's cache of the row trigger, built on its first row. */
+static RowCheckCache *
+GetRowCheckCache(FunctionCallInfo fcinfo, Relation rel)
+{
+	RowCheckCache *cache = (RowCheckCache *) fcinfo->flinfo->fn_extra;
+	TupleDesc	desc = RelationGetDescr(rel);
+	MemoryContext old;
+
+	if (cache != NULL && cache->relid == RelationGetRelid(rel) && cache->natts == desc->natts)
+		return cache;
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	cache = palloc(sizeof(RowCheckCache));
+	cache->relid = RelationGetRelid(rel);
+	cache->natts = desc->natts;
+	cache->side = ColumnIndex(rel, "side");
+	cache->quantity = ColumnIndex(rel, "quantity");
+	cache->price = ColumnIndex(rel, "price");
+	cache->trade_date = ColumnIndex(rel, "trade_date");
+	cache->settle_date = ColumnIndex(rel, "settle_date");
+	cache->recorded_at = ColumnIndex(rel, "recorded_at");
+	cache->zero = NumericGetDatum(int64_to_numeric(0));
+	cache->values = palloc(desc->natts * sizeof(Datum));
+	cache->nulls = palloc(desc->natts * sizeof(bool));
+	MemoryContextSwitchTo(old);
+	fcinfo->flinfo->fn_extra = cache;
+	return cache;
+}
+
+/* Compares a numeric with the cached zero (NaN sorts above every number). */
+static inline int
+CompareWithZero(RowCheckCache *cache, Datum value)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, value, cache->zero));
 }
 
 /* Raises the error for one bad execution row. */
@@ -76,7 +131,8 @@ RejectRow(const char *message, const char *detail, const char *hint)
 
 /*
  * BEFORE INSERT row trigger: checks the row on its own, stamps recorded_at with
- * the transaction time and defaults the settle date.
+ * the transaction time and defaults the settle date.  It runs for every row of
+ * a COPY, so it deforms the row once and allocates nothing but the new row.
  */
 Datum
 pms_executions_check_row(PG_FUNCTION_ARGS)
@@ -85,15 +141,13 @@ pms_executions_check_row(PG_FUNCTION_ARGS)
 	Relation	rel;
 	TupleDesc	desc;
 	HeapTuple	tuple;
-	bool		isnull;
+	RowCheckCache *cache;
+	Datum	   *values;
+	bool	   *nulls;
 	Datum		value;
 	DateADT		trade_date;
-	int			settle_col;
-	char	   *side;
-	int			columns[2];
-	Datum		values[2];
-	bool		nulls[2];
-	int			ncolumns;
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	bool		changed = false;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) || !TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
@@ -102,58 +156,71 @@ pms_executions_check_row(PG_FUNCTION_ARGS)
 	rel = trigdata->tg_relation;
 	desc = RelationGetDescr(rel);
 	tuple = trigdata->tg_trigtuple;
+	cache = GetRowCheckCache(fcinfo, rel);
+	values = cache->values;
+	nulls = cache->nulls;
+	heap_deform_tuple(tuple, desc, values, nulls);
 
-	value = heap_getattr(tuple, ColumnNumber(rel, "side"), desc, &isnull);
-	side = isnull ? NULL : TextDatumGetCString(value);
-	if (side == NULL || (strcmp(side, "BUY") != 0 && strcmp(side, "SELL") != 0))
-		RejectRow(psprintf("side \"%s\" is not BUY or SELL", side ? side : "NULL"),
+	if (nulls[cache->side])
+		RejectRow("side \"NULL\" is not BUY or SELL",
 				  "An execution is a BUY or a SELL.", "Write the side in capitals: BUY or SELL.");
+	else
+	{
+		text	   *side = DatumGetTextPP(values[cache->side]);
+		int			len = VARSIZE_ANY_EXHDR(side);
 
-	value = heap_getattr(tuple, ColumnNumber(rel, "quantity"), desc, &isnull);
-	if (isnull || DatumGetBool(DirectFunctionCall2(numeric_le, value,
-												   DirectFunctionCall1(int4_numeric, Int32GetDatum(0)))))
+		if (!((len == 3 && memcmp(VARDATA_ANY(side), "BUY", 3) == 0) ||
+			  (len == 4 && memcmp(VARDATA_ANY(side), "SELL", 4) == 0)))
+			RejectRow(psprintf("side \"%s\" is not BUY or SELL", text_to_cstring(side)),
+					  "An execution is a BUY or a SELL.", "Write the side in capitals: BUY or SELL.");
+	}
+
+	value = values[cache->quantity];
+	if (nulls[cache->quantity] || CompareWithZero(cache, value) <= 0)
 		RejectRow(psprintf("quantity %s is not positive",
-						   isnull ? "NULL" : DatumGetCString(DirectFunctionCall1(numeric_out, value))),
+						   nulls[cache->quantity] ? "NULL" :
+						   DatumGetCString(DirectFunctionCall1(numeric_out, value))),
 				  "Quantities are face amounts for bonds and units otherwise, always positive; the side gives the direction.",
 				  "Record a SELL for a sale.");
 	if (numeric_is_nan(DatumGetNumeric(value)) || numeric_is_inf(DatumGetNumeric(value)))
 		RejectRow("quantity is not a finite number", "Quantities must be finite.", NULL);
 
-	value = heap_getattr(tuple, ColumnNumber(rel, "price"), desc, &isnull);
-	if (isnull || numeric_is_nan(DatumGetNumeric(value)) || numeric_is_inf(DatumGetNumeric(value)) ||
-		DatumGetBool(DirectFunctionCall2(numeric_lt, value,
-										 DirectFunctionCall1(int4_numeric, Int32GetDatum(0)))))
+	value = values[cache->price];
+	if (nulls[cache->price] || numeric_is_nan(DatumGetNumeric(value)) ||
+		numeric_is_inf(DatumGetNumeric(value)) || CompareWithZero(cache, value) < 0)
 		RejectRow(psprintf("price %s is not a finite number at or above zero",
-						   isnull ? "NULL" : DatumGetCString(DirectFunctionCall1(numeric_out, value))),
+						   nulls[cache->price] ? "NULL" :
+						   DatumGetCString(DirectFunctionCall1(numeric_out, value))),
 				  "Prices are in the instrument's quote convention (per 100 face for bonds).", NULL);
 
-	value = heap_getattr(tuple, ColumnNumber(rel, "trade_date"), desc, &isnull);
-	if (isnull || DATE_NOT_FINITE(DatumGetDateADT(value)))
+	if (nulls[cache->trade_date] || DATE_NOT_FINITE(DatumGetDateADT(values[cache->trade_date])))
 		RejectRow("trade date is missing or infinite", "Every execution has a finite trade date.", NULL);
-	trade_date = DatumGetDateADT(value);
+	trade_date = DatumGetDateADT(values[cache->trade_date]);
 
 	/* Knowledge time is when pms learned of the fill: the loader cannot choose it. */
-	columns[0] = ColumnNumber(rel, "recorded_at");
-	values[0] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-	nulls[0] = false;
-	ncolumns = 1;
-
-	settle_col = ColumnNumber(rel, "settle_date");
-	value = heap_getattr(tuple, settle_col, desc, &isnull);
-	if (isnull)
+	if (nulls[cache->recorded_at] || DatumGetTimestampTz(values[cache->recorded_at]) != now)
 	{
-		columns[ncolumns] = settle_col;
-		values[ncolumns] = DateADTGetDatum(AddBusinessDays(trade_date, 1));
-		nulls[ncolumns] = false;
-		ncolumns++;
+		values[cache->recorded_at] = TimestampTzGetDatum(now);
+		nulls[cache->recorded_at] = false;
+		changed = true;
 	}
-	else if (DATE_NOT_FINITE(DatumGetDateADT(value)) || DatumGetDateADT(value) < trade_date)
+
+	if (nulls[cache->settle_date])
+	{
+		values[cache->settle_date] = DateADTGetDatum(AddBusinessDays(trade_date, 1));
+		nulls[cache->settle_date] = false;
+		changed = true;
+	}
+	else if (DATE_NOT_FINITE(DatumGetDateADT(values[cache->settle_date])) ||
+			 DatumGetDateADT(values[cache->settle_date]) < trade_date)
 		RejectRow("settle date is before the trade date",
 				  psprintf("Traded %s, settling %s.", IsoDate(trade_date),
-						   IsoDate(DatumGetDateADT(value))),
+						   IsoDate(DatumGetDateADT(values[cache->settle_date]))),
 				  "Leave settle_date empty for trade date plus one business day.");
 
-	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, ncolumns, columns, values, nulls));
+	if (!changed)
+		return PointerGetDatum(tuple);
+	return PointerGetDatum(heap_form_tuple(desc, values, nulls));
 }
 
 /*

@@ -22,6 +22,7 @@
 #include "utils/numeric.h"
 
 #include "position_fold.h"
+#include "position_fold_pg.h"
 
 PG_FUNCTION_INFO_V1(pms_position_fold_transfn);
 PG_FUNCTION_INFO_V1(pms_position_fold_start_transfn);
@@ -36,8 +37,8 @@ typedef enum InputKind
 	INPUT_SPECIAL = 2			/* NaN or an infinity */
 } InputKind;
 
-/* Transition state, in the aggregate memory context. */
-typedef struct PositionFoldState
+/* Transition state, in the aggregate memory context (or the caller's, outside one). */
+struct PositionFoldState
 {
 	bool		fixed;			/* true: fx holds the state; false: the Numerics do */
 	PositionFixed fx;
@@ -47,7 +48,7 @@ typedef struct PositionFoldState
 	Numeric		avg_cost;		/* numeric mode: NULL when flat */
 	Numeric		realized;		/* numeric mode: realized P&L */
 	int64		trade_count;
-} PositionFoldState;
+};
 
 /* Numeric on-disk header bits (src/backend/utils/adt/numeric.c, stable across releases). */
 #define PF_NUMERIC_SIGN_MASK	0xC000
@@ -169,6 +170,28 @@ DecimalToNumeric(PmsDecimal a)
 	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(p),
 											   ObjectIdGetDatum(InvalidOid),
 											   Int32GetDatum(-1)));
+}
+
+/* Reads a numeric datum into fixed point; false when it is not finite or does not fit. */
+bool
+PositionFoldReadDecimal(Datum d, PmsDecimal *out)
+{
+	bool		fits;
+
+	return ReadNumeric(d, out, &fits) != INPUT_SPECIAL && fits;
+}
+
+/* A fixed-point value as a numeric shown with places decimals (0..38), allocated in cxt. */
+Datum
+PositionFoldDecimalToNumeric(PmsDecimal a, int places, MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	Datum		result = DirectFunctionCall2(numeric_round,
+											 NumericGetDatum(DecimalToNumeric(a)),
+											 Int32GetDatum(places));
+
+	MemoryContextSwitchTo(old);
+	return result;
 }
 
 /* Numeric with trailing fractional zeros removed. */
@@ -443,6 +466,58 @@ NewState(MemoryContext aggcontext, Datum mult, bool mult_fits, PmsDecimal mult_f
 	return st;
 }
 
+/*
+ * Starts a fold in cxt for an instrument's multiplier (a numeric datum), flat or
+ * from a start pms.position_state (NULL: flat).
+ */
+PositionFoldState *
+PositionFoldBegin(MemoryContext cxt, Datum mult, HeapTupleHeader start)
+{
+	PmsDecimal	m = {0, 0};
+	bool		m_fits = true;
+
+	mult = PointerGetDatum(PG_DETOAST_DATUM(mult));
+	CheckNumeric(mult, "price_multiplier", INPUT_POSITIVE, &m, &m_fits);
+	return NewState(cxt, mult, m_fits, m, start);
+}
+
+/* Applies one checked execution (read into q and p when they fit) to st. */
+static inline void
+ApplyChecked(PositionFoldState *st, MemoryContext cxt, bool buy, Datum quantity, PmsDecimal q,
+			 bool q_fits, Datum price, PmsDecimal p, bool p_fits)
+{
+	if (st->fixed && (!q_fits || !p_fits ||
+					  !PositionFixedApply(&st->fx, buy, q, p, st->mult_fx)))
+		SwitchToNumeric(st, cxt);
+	if (!st->fixed)
+		NumericApply(st, buy, DatumGetNumeric(PG_DETOAST_DATUM(quantity)),
+					 DatumGetNumeric(PG_DETOAST_DATUM(price)), cxt);
+	st->trade_count++;
+}
+
+/* Folds one execution (quantity and price are numeric datums, checked here) into st. */
+void
+PositionFoldAdd(PositionFoldState *st, MemoryContext cxt, bool buy, Datum quantity, Datum price)
+{
+	PmsDecimal	q,
+				p;
+	bool		q_fits,
+				p_fits;
+
+	CheckNumeric(quantity, "quantity", INPUT_POSITIVE, &q, &q_fits);
+	CheckNumeric(price, "price", INPUT_ZERO, &p, &p_fits);
+	ApplyChecked(st, cxt, buy, quantity, q, q_fits, price, p, p_fits);
+}
+
+/* Folds one execution whose quantity (> 0) and price (>= 0) are already read into q and p. */
+void
+PositionFoldAddChecked(PositionFoldState *st, MemoryContext cxt, bool buy, Datum quantity,
+					   PmsDecimal q, Datum price, PmsDecimal p)
+{
+	Assert(PmsDecSign(q) > 0 && PmsDecSign(p) >= 0);
+	ApplyChecked(st, cxt, buy, quantity, q, true, price, p, true);
+}
+
 /* Shared transition step; arg is the position of the side argument. */
 static Datum
 PositionFoldStep(FunctionCallInfo fcinfo, int arg, bool with_start)
@@ -475,10 +550,8 @@ PositionFoldStep(FunctionCallInfo fcinfo, int arg, bool with_start)
 
 	if (st == NULL)
 	{
-		mult = PointerGetDatum(PG_DETOAST_DATUM(mult));
-		CheckNumeric(mult, "price_multiplier", INPUT_POSITIVE, &m, &m_fits);
-		st = NewState(aggcontext, mult, m_fits, m,
-					  with_start && !PG_ARGISNULL(1) ? PG_GETARG_HEAPTUPLEHEADER(1) : NULL);
+		st = PositionFoldBegin(aggcontext, mult,
+							   with_start && !PG_ARGISNULL(1) ? PG_GETARG_HEAPTUPLEHEADER(1) : NULL);
 	}
 	else
 	{
@@ -504,13 +577,8 @@ PositionFoldStep(FunctionCallInfo fcinfo, int arg, bool with_start)
 		}
 	}
 
-	if (st->fixed && (!q_fits || !p_fits ||
-					  !PositionFixedApply(&st->fx, buy, q, p, st->mult_fx)))
-		SwitchToNumeric(st, aggcontext);
-	if (!st->fixed)
-		NumericApply(st, buy, PG_GETARG_NUMERIC(arg + 1), PG_GETARG_NUMERIC(arg + 2),
-					 aggcontext);
-	st->trade_count++;
+	ApplyChecked(st, aggcontext, buy, PG_GETARG_DATUM(arg + 1), q, q_fits,
+				 PG_GETARG_DATUM(arg + 2), p, p_fits);
 	PG_RETURN_POINTER(st);
 }
 
@@ -528,23 +596,14 @@ pms_position_fold_start_transfn(PG_FUNCTION_ARGS)
 	return PositionFoldStep(fcinfo, 2, true);
 }
 
-/* Final: the pms.position_state of the folded rows (NULL over no rows). */
-Datum
-pms_position_fold_finalfn(PG_FUNCTION_ARGS)
+/* The pms.position_state fields of a fold: values[5] and nulls[5]. */
+void
+PositionFoldResult(PositionFoldState *st, Datum *values, bool *nulls)
 {
-	PositionFoldState *st;
-	TupleDesc	tupdesc;
-	Datum		values[5];
-	bool		nulls[5] = {false, false, false, false, false};
 	PmsDecimal	cost;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	st = (PositionFoldState *) PG_GETARG_POINTER(0);
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "pms.position_fold must return a composite type");
-	tupdesc = BlessTupleDesc(tupdesc);
-
+	for (int i = 0; i < 5; i++)
+		nulls[i] = false;
 	if (st->fixed && PositionFixedCostBasis(&st->fx, st->mult_fx, &cost))
 	{
 		values[0] = NumericGetDatum(DecimalToNumeric(st->fx.quantity));
@@ -572,5 +631,23 @@ pms_position_fold_finalfn(PG_FUNCTION_ARGS)
 		values[3] = NumericGetDatum(NumTrim(realized));
 	}
 	values[4] = Int64GetDatum(st->trade_count);
+}
+
+/* Final: the pms.position_state of the folded rows (NULL over no rows). */
+Datum
+pms_position_fold_finalfn(PG_FUNCTION_ARGS)
+{
+	PositionFoldState *st;
+	TupleDesc	tupdesc;
+	Datum		values[5];
+	bool		nulls[5];
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (PositionFoldState *) PG_GETARG_POINTER(0);
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "pms.position_fold must return a composite type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	PositionFoldResult(st, values, nulls);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

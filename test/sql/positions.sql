@@ -17,6 +17,14 @@ INSERT INTO pms.instruments (instrument_id, ticker, description, asset_class, cu
 \set fund '''c0000000-0000-4000-8000-000000000003'''
 \set sap '''c0000000-0000-4000-8000-000000000004'''
 
+-- generated ids: time-ordered UUIDs (version 7, RFC 9562), increasing within a session
+SELECT count(*) AS ids, count(DISTINCT id) AS distinct_ids,
+       bool_and(substr(id::text, 15, 1) = '7') AS version_7,
+       bool_and(substr(id::text, 20, 1) IN ('8', '9', 'a', 'b')) AS rfc_variant,
+       bool_and(prev IS NULL OR prev < id) AS increasing
+FROM (SELECT id, lag(id) OVER (ORDER BY n) AS prev
+      FROM (SELECT n, pms.uuid_v7() AS id FROM generate_series(1, 1000) n) g) x;
+
 -- settle dates: trade date plus one business day, weekends skipped
 SELECT d, to_char(d, 'Dy') AS day, pms.add_business_days(d, 1) AS t_plus_1, pms.add_business_days(d, 0) AS rolled
 FROM unnest(ARRAY['2025-01-02', '2025-01-03', '2025-01-04', '2025-01-05']::date[]) AS d;
@@ -35,6 +43,8 @@ SELECT pms.record_execution(:main, :fund, 'BUY', 123.456789, 72.15, '2025-01-10'
 SELECT pms.record_execution(:main, :sap, 'BUY', 200, 190.5, '2025-01-10') IS NOT NULL AS ok;
 SELECT pms.record_cash(:main, 'USD', -25.50, 'FEE', '2025-01-31') IS NOT NULL AS fee;
 SELECT side, quantity, price, trade_date, settle_date, order_id FROM pms.executions ORDER BY seq;
+SELECT count(*) AS generated, bool_and(substr(execution_id::text, 15, 1) = '7') AS version_7
+FROM pms.executions WHERE execution_id <> :'e_bond_1';
 
 -- today: the live projection; its numbers by hand:
 --   bond: avg (100000 x 98.50 + 50000 x 99.25) / 150000 = 98.75; the sale realizes
@@ -117,6 +127,15 @@ CALL expect_error($$INSERT INTO pms.executions (household_id, account_id, instru
            'BUY', 1, 100, DATE '2025-05-01' + g FROM generate_series(1, 999) g
     UNION ALL SELECT 'a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-0000000000ff',
            'BUY', 1, 100, DATE '2025-05-01'$$);
+-- several bad rows: the error names the earliest (an unknown instrument, then an unknown account)
+CALL expect_error($$INSERT INTO pms.executions (household_id, account_id, instrument_id, side, quantity, price, trade_date) VALUES
+    ('a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000002', 'BUY', 1, 1, '2025-05-01'),
+    ('a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-0000000000ee', 'BUY', 1, 1, '2025-05-01'),
+    ('a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-0000000000ee', 'c0000000-0000-4000-8000-000000000002', 'BUY', 1, 1, '2025-05-01'),
+    ('a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-0000000000ee', 'BUY', 1, 1, '2025-05-02')$$);
+CALL expect_error($$INSERT INTO pms.executions (household_id, account_id, instrument_id, side, quantity, price, trade_date) VALUES
+    ('a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-0000000000ee', 'c0000000-0000-4000-8000-000000000002', 'BUY', 1, 1, '2025-05-01'),
+    ('a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-0000000000ee', 'BUY', 1, 1, '2025-05-01')$$);
 CALL expect_error($$SELECT pms.cancel_execution('e0000000-0000-4000-8000-0000000000ff', 'typo')$$);
 CALL expect_error($$SELECT pms.cancel_execution('e0000000-0000-4000-8000-000000000001', 'again')$$, show_detail => false);
 CALL expect_error($$SELECT pms.cancel_execution('e0000000-0000-4000-8000-000000000001', ' ')$$);
@@ -145,3 +164,26 @@ SELECT (SELECT count(*) FROM pms.executions) - :executions_before AS executions_
 UPDATE pms.accounts SET allow_short = true WHERE account_id = :main;
 SELECT pms.record_execution(:main, :aapl, 'SELL', 100, 210, '2025-05-02') IS NOT NULL AS short_sold;
 SELECT quantity, avg_cost, cost_basis, realized_pnl FROM pms.positions(:main) WHERE instrument_id = :aapl;
+
+-- a batch whose fills come out of date order, one of them too large for fixed point: the
+-- projection equals the fold of the events and the cash the sum of the ledger
+SELECT pms.create_account('a0000000-0000-4000-8000-000000000001', 'Large', 'joint', 'USD', 'tester', 'b0000000-0000-4000-8000-000000000003') IS NOT NULL AS created;
+\set large '''b0000000-0000-4000-8000-000000000003'''
+INSERT INTO pms.executions (household_id, account_id, instrument_id, side, quantity, price, trade_date) VALUES
+    ('a0000000-0000-4000-8000-000000000001', :large, :aapl, 'BUY', 10, 101.255, '2025-06-03'),
+    ('a0000000-0000-4000-8000-000000000001', :large, :aapl, 'BUY', 5, 99.5, '2025-06-02'),
+    ('a0000000-0000-4000-8000-000000000001', :large, :aapl, 'BUY', 1e30, 12345678.123456, '2025-06-04'),
+    ('a0000000-0000-4000-8000-000000000001', :large, :sap, 'BUY', 3, 190.125, '2025-06-02'),
+    ('a0000000-0000-4000-8000-000000000001', :large, :aapl, 'SELL', 7, 100, '2025-06-02');
+SELECT i.description, p.quantity, p.avg_cost, p.realized_pnl, p.trade_count, p.last_trade_date,
+       ROW(p.quantity, p.avg_cost, p.cost_basis, p.realized_pnl, p.trade_count)::pms.position_state = f.s AS equals_fold
+FROM pms.position_projection p
+JOIN pms.instruments i USING (instrument_id)
+JOIN (SELECT e.instrument_id, pms.position_fold(e.side, e.quantity, e.price, i.price_multiplier ORDER BY e.trade_date, e.seq) AS s
+      FROM pms.executions e JOIN pms.instruments i USING (instrument_id)
+      WHERE e.account_id = :large GROUP BY e.instrument_id) f USING (instrument_id)
+WHERE p.account_id = :large ORDER BY i.description;
+SELECT c.currency, c.balance, c.balance = l.total AS equals_ledger, c.last_value_date
+FROM pms.cash_projection c
+JOIN (SELECT currency, sum(amount) AS total FROM pms.cash_ledger WHERE account_id = :large GROUP BY currency) l USING (currency)
+WHERE c.account_id = :large ORDER BY c.currency;
