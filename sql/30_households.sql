@@ -58,6 +58,25 @@ $$;
 COMMENT ON FUNCTION pms.require_argument(anyelement, text, text) IS
     'Internal: raises null_value_not_allowed (22004) when a required command argument is NULL.';
 
+-- Raises 22004 for a NULL household id and 23503 for one that does not exist.
+CREATE FUNCTION pms.require_household(household_id uuid, command text)
+RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM pms.require_argument(require_household.household_id, 'household_id', command);
+    IF NOT EXISTS (SELECT 1 FROM pms.households h WHERE h.household_id = require_household.household_id) THEN
+        RAISE EXCEPTION 'household % does not exist', require_household.household_id
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('%s needs an existing household.', command),
+                  HINT = 'Create the household with pms.create_household, or correct household_id.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pms.require_household(uuid, text) IS
+    'Internal: raises null_value_not_allowed (22004) for a NULL household id and foreign_key_violation (23503) for an unknown one.';
+
 -- Trims a name and rejects blank or over-long ones (22023).
 CREATE FUNCTION pms.clean_name(name text, what text)
 RETURNS text

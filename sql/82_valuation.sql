@@ -254,6 +254,24 @@ $$;
 COMMENT ON FUNCTION pms.valued_positions(uuid, date) IS
     'Positions of an account valued as of a date (default pms.as_of), as known at pms.known_at, in its base currency: market value (clean), accrued interest, weight of the total value including cash, duration and DV01; stale rows carry no values and stay out of the totals.';
 
+-- Analytics of one account or household, with zero values when it holds nothing.
+CREATE FUNCTION pms.analytics_of(level text, id uuid, as_of date, empty_currency text)
+RETURNS TABLE (valued_as_of date, currency text, market_value numeric, accrued_interest numeric, cash numeric,
+               total_value numeric, duration float8, dv01 float8, cash_pct float8, bucket_weights jsonb,
+               positions integer, stale_positions integer)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pms.resolve_as_of(as_of), coalesce(t.currency, empty_currency),
+           coalesce(t.market_value, 0), coalesce(t.accrued_interest, 0), coalesce(t.cash, 0),
+           coalesce(t.total_value, 0), t.duration, coalesce(t.dv01, 0), t.cash_pct,
+           coalesce(t.bucket_weights, pms.empty_bucket_weights()), coalesce(t.positions, 0), coalesce(t.stale_positions, 0)
+    FROM (SELECT 1) one
+    LEFT JOIN pms.portfolio_analytics(level, ARRAY[id], as_of) t ON true
+$$;
+COMMENT ON FUNCTION pms.analytics_of(text, uuid, date, text) IS
+    'Internal: pms.portfolio_analytics of one account or household as of a date, with zero values (in empty_currency) when it holds nothing.';
+
 -- Analytics of one account as of a date (as known at pms.known_at).
 CREATE FUNCTION pms.account_analytics(account_id uuid, as_of date DEFAULT NULL)
 RETURNS TABLE (valued_as_of date, currency text, market_value numeric, accrued_interest numeric, cash numeric,
@@ -265,13 +283,8 @@ AS $$
 BEGIN
     PERFORM pms.account_household(account_analytics.account_id, 'pms.account_analytics');
     RETURN QUERY
-    SELECT pms.resolve_as_of(account_analytics.as_of), coalesce(t.currency, a.base_currency),
-           coalesce(t.market_value, 0), coalesce(t.accrued_interest, 0), coalesce(t.cash, 0),
-           coalesce(t.total_value, 0), t.duration, coalesce(t.dv01, 0), t.cash_pct,
-           coalesce(t.bucket_weights, pms.empty_bucket_weights()), coalesce(t.positions, 0), coalesce(t.stale_positions, 0)
-    FROM pms.accounts a
-    LEFT JOIN pms.portfolio_analytics('account', ARRAY[account_analytics.account_id], account_analytics.as_of) t ON true
-    WHERE a.account_id = account_analytics.account_id;
+    SELECT * FROM pms.analytics_of('account', account_analytics.account_id, account_analytics.as_of,
+                                   (SELECT a.base_currency FROM pms.accounts a WHERE a.account_id = account_analytics.account_id));
 END
 $$;
 COMMENT ON FUNCTION pms.account_analytics(uuid, date) IS
@@ -286,20 +299,10 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM pms.require_argument(household_analytics.household_id, 'household_id', 'pms.household_analytics');
-    IF NOT EXISTS (SELECT 1 FROM pms.households h WHERE h.household_id = household_analytics.household_id) THEN
-        RAISE EXCEPTION 'household % does not exist', household_analytics.household_id
-            USING ERRCODE = 'foreign_key_violation',
-                  DETAIL = 'pms.household_analytics needs an existing household.',
-                  HINT = 'Create the household with pms.create_household, or correct household_id.';
-    END IF;
+    PERFORM pms.require_household(household_analytics.household_id, 'pms.household_analytics');
     RETURN QUERY
-    SELECT pms.resolve_as_of(household_analytics.as_of), coalesce(t.currency, pms.household_currency(household_analytics.household_id)),
-           coalesce(t.market_value, 0), coalesce(t.accrued_interest, 0), coalesce(t.cash, 0),
-           coalesce(t.total_value, 0), t.duration, coalesce(t.dv01, 0), t.cash_pct,
-           coalesce(t.bucket_weights, pms.empty_bucket_weights()), coalesce(t.positions, 0), coalesce(t.stale_positions, 0)
-    FROM (SELECT 1) one
-    LEFT JOIN pms.portfolio_analytics('household', ARRAY[household_analytics.household_id], household_analytics.as_of) t ON true;
+    SELECT * FROM pms.analytics_of('household', household_analytics.household_id, household_analytics.as_of,
+                                   pms.household_currency(household_analytics.household_id));
 END
 $$;
 COMMENT ON FUNCTION pms.household_analytics(uuid, date) IS
@@ -314,13 +317,7 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM pms.require_argument(household_valued_positions.household_id, 'household_id', 'pms.household_valued_positions');
-    IF NOT EXISTS (SELECT 1 FROM pms.households h WHERE h.household_id = household_valued_positions.household_id) THEN
-        RAISE EXCEPTION 'household % does not exist', household_valued_positions.household_id
-            USING ERRCODE = 'foreign_key_violation',
-                  DETAIL = 'pms.household_valued_positions needs an existing household.',
-                  HINT = 'Create the household with pms.create_household, or correct household_id.';
-    END IF;
+    PERFORM pms.require_household(household_valued_positions.household_id, 'pms.household_valued_positions');
     RETURN QUERY
     WITH lines AS (
         SELECT l.* FROM pms.valuation_lines(
