@@ -22,6 +22,7 @@ SQL_SOURCES  = \
 	sql/71_targets.sql \
 	sql/80_market_data.sql \
 	sql/82_valuation.sql \
+	sql/84_drift.sql \
 	sql/90_reads.sql
 
 MODULE_big   = $(EXTENSION)
@@ -47,7 +48,10 @@ OBJS         = \
 	src/simulate.o \
 	src/simulate_request.o \
 	src/simulate_output.o \
-	src/simulate_sql.o
+	src/simulate_sql.o \
+	src/drift.o \
+	src/drift_sql.o \
+	src/exposure_scan.o
 
 DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA         = $(filter-out $(DATA_built), $(wildcard sql/$(EXTENSION)--*--*.sql))

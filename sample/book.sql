@@ -86,7 +86,7 @@ CROSS JOIN (VALUES ('BUY', 1.0, 0.0, 0), ('BUY', 0.5, 0.75, 182), ('SELL', 0.6, 
 WHERE t.side = 'BUY' OR p.h % 3 = 0;
 DROP TABLE sample_plan;
 
--- Three portfolio models, every account assigned from the start of its history, and two
+-- Three portfolio models, every account assigned from the start of its history, and
 -- targets: a partial account-level one (shorter buckets and a restricted instrument for the
 -- Whitman IRA; its duration still comes from its model) and a household-level one (a 4-year
 -- duration and a wider bucket tolerance for both Okafor accounts, whatever their models).
@@ -121,6 +121,16 @@ SELECT pms.set_target('account', '20000000-0000-4000-8000-000000000002', NULL,
 SELECT pms.set_target('household', '10000000-0000-4000-8000-000000000002', 4.0, NULL, '{}',
                       '2025-04-01', 'sample-book', bucket_tolerance => 0.08,
                       target_id => '61000000-0000-4000-8000-000000000002');
+-- After the October reviews, two accounts get a target of their own that their holdings
+-- nearly match, so the drift dashboard shows one account in tolerance (Whitman Joint, green),
+-- one in the warning band (Reyes-Chen Joint: duration 9% off a 10% tolerance, yellow) and
+-- the rest out of tolerance (red).
+SELECT pms.set_target('account', '20000000-0000-4000-8000-000000000001', 7.25,
+                      '{"0-2y": 0, "2-5y": 0.45, "5-10y": 0.15, "10-20y": 0.10, "20y+": 0.30}', '{}',
+                      '2026-10-01', 'sample-book', target_id => '61000000-0000-4000-8000-000000000003');
+SELECT pms.set_target('account', '20000000-0000-4000-8000-000000000007', 4.0,
+                      '{"0-2y": 0.50, "2-5y": 0, "5-10y": 0.45, "10-20y": 0, "20y+": 0.05}', '{}',
+                      '2026-10-01', 'sample-book', target_id => '61000000-0000-4000-8000-000000000004');
 
 -- Market data, 2024-11-01 to 2026-11-20, business days.  A deterministic rate path (a slow
 -- wave plus a small hash-driven wobble per day) drives a USD zero curve and every USD bond's

@@ -24,6 +24,12 @@ extern int	pms_position_basis;
 extern int	pms_max_price_age;
 extern char *pms_fx_pivot;
 
+/* pms.drift_duration_weight, _bucket_weight, _warning_band, _rebalance_threshold: drift rules. */
+extern double pms_drift_duration_weight;
+extern double pms_drift_bucket_weight;
+extern double pms_drift_warning_band;
+extern double pms_drift_rebalance_threshold;
+
 /* A date as YYYY-MM-DD whatever the DateStyle, for messages (messages.c). */
 #include "utils/date.h"
 extern char *IsoDate(DateADT day);

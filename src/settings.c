@@ -1,7 +1,9 @@
 /*
  * settings.c
  *		The time-travel settings (pms.as_of, pms.known_at, pms.position_basis) and the
- *		market-data settings (pms.max_price_age, pms.fx_pivot).
+ *		market-data settings (pms.max_price_age, pms.fx_pivot) and the drift settings
+ *		(pms.drift_duration_weight, pms.drift_bucket_weight, pms.drift_warning_band,
+ *		pms.drift_rebalance_threshold).
  *
  * pms.as_of and pms.known_at are strings so that '' can mean "today" / "now";
  * their check hooks parse them with the date and timestamptz input functions so
@@ -18,12 +20,17 @@
 
 PG_FUNCTION_INFO_V1(pms_max_price_age_days);
 PG_FUNCTION_INFO_V1(pms_fx_pivot_currency);
+PG_FUNCTION_INFO_V1(pms_drift_rebalance_threshold_value);
 
 char	   *pms_as_of = NULL;
 char	   *pms_known_at = NULL;
 int			pms_position_basis = POSITION_BASIS_TRADE;
 int			pms_max_price_age = 5;
 char	   *pms_fx_pivot = NULL;
+double		pms_drift_duration_weight = 0.5;
+double		pms_drift_bucket_weight = 0.5;
+double		pms_drift_warning_band = 0.8;
+double		pms_drift_rebalance_threshold = 0.05;
 
 static const struct config_enum_entry position_basis_options[] = {
 	{"trade", POSITION_BASIS_TRADE, false},
@@ -115,6 +122,26 @@ SettingsInit(void)
 							   "A rate of 1.08 for EUR means one EUR is worth 1.08 units of this currency; the pivot itself has rate 1.",
 							   &pms_fx_pivot, "USD", PGC_SUSET, 0,
 							   CheckFxPivot, NULL, NULL);
+	DefineCustomRealVariable("pms.drift_duration_weight",
+							 "Weight of the duration drift in an account's overall drift.",
+							 "Overall drift = (this x duration drift + pms.drift_bucket_weight x largest bucket drift) / (sum of the two weights).",
+							 &pms_drift_duration_weight, 0.5, 0.0, 1000.0, PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+	DefineCustomRealVariable("pms.drift_bucket_weight",
+							 "Weight of the largest bucket drift in an account's overall drift.",
+							 "Overall drift = (pms.drift_duration_weight x duration drift + this x largest bucket drift) / (sum of the two weights).",
+							 &pms_drift_bucket_weight, 0.5, 0.0, 1000.0, PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+	DefineCustomRealVariable("pms.drift_warning_band",
+							 "Fraction of a tolerance from which an account's drift is a warning (yellow).",
+							 "A drift above its tolerance is red; above this fraction of it, yellow; otherwise green.",
+							 &pms_drift_warning_band, 0.8, 0.0, 1.0, PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+	DefineCustomRealVariable("pms.drift_rebalance_threshold",
+							 "Overall drift above which an account requires rebalancing.",
+							 "pms.drift_dashboard.requires_rebalance and pms.drift_summary.requiring_rebalance use it.",
+							 &pms_drift_rebalance_threshold, 0.05, 0.0, 1000.0, PGC_USERSET, 0,
+							 NULL, NULL, NULL);
 }
 
 /* SQL: pms.max_price_age(), the setting in days (loading the library validates it). */
@@ -129,4 +156,11 @@ Datum
 pms_fx_pivot_currency(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TEXT_P(cstring_to_text(pms_fx_pivot));
+}
+
+/* SQL: pms.drift_rebalance_threshold(), overall drift above which an account requires rebalancing. */
+Datum
+pms_drift_rebalance_threshold_value(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(pms_drift_rebalance_threshold);
 }
