@@ -60,45 +60,22 @@ $$;
 COMMENT ON FUNCTION pms.last_rebalances(date, timestamptz, uuid[]) IS
     'Internal: per account, when its latest live fill of a proposal (a rebalance trade) dated on or before the as-of date was recorded, as known at a time.';
 
--- Drift of every account (or some) as of a date, as known at a time, in one set-based pass.
+-- Drift of every account (or some) as of a date, as known at a time, in one pass (C).
 CREATE FUNCTION pms.drift_of(as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL, account_ids uuid[] DEFAULT NULL)
 RETURNS TABLE (account_id uuid, household_id uuid, model_id uuid, target_source text, current_duration float8,
                target_duration float8, duration_drift float8, bucket_drifts jsonb, max_bucket_drift float8,
                overall_drift float8, status text, positions integer, stale_positions integer,
                last_rebalanced_at timestamptz)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 100000
-SET search_path = pg_catalog, pg_temp
+LANGUAGE c STABLE PARALLEL SAFE ROWS 100000
 SET jit = off
-AS $$
-    WITH sleeve AS (
-        SELECT x.* FROM pms.account_exposures(as_of, known_at, account_ids) x
-    ), target AS (
-        SELECT t.* FROM pms.effective_targets(pms.end_of_day(pms.resolve_as_of(as_of)), account_ids) t
-    ), measured AS (
-        SELECT a.account_id, a.household_id, t.model_id, t.source, s.duration, t.duration_target,
-               coalesce(s.positions, 0) AS positions, coalesce(s.stale_positions, 0) AS stale_positions,
-               CASE WHEN s.positions > 0 AND s.stale_positions = s.positions THEN NULL
-                    ELSE pms.drift_measures(s.duration, s.bucket_weights, t.duration_target, t.bucket_weights,
-                                            t.duration_tolerance, t.bucket_tolerance) END AS d
-        FROM pms.accounts a
-        LEFT JOIN target t ON t.account_id = a.account_id
-        LEFT JOIN sleeve s ON s.account_id = a.account_id
-        WHERE account_ids IS NULL OR a.account_id = ANY (account_ids)
-    )
-    SELECT m.account_id, m.household_id, m.model_id, m.source, m.duration, m.duration_target,
-           (m.d).duration_drift, (m.d).bucket_drifts, (m.d).max_bucket_drift, (m.d).overall_drift,
-           CASE WHEN m.duration_target IS NULL THEN 'no target'
-                WHEN m.d IS NULL THEN 'unpriced'
-                ELSE (m.d).status END,
-           m.positions, m.stale_positions, r.last_rebalanced_at
-    FROM measured m
-    LEFT JOIN pms.last_rebalances(as_of, known_at, account_ids) r ON r.account_id = m.account_id
-$$;
+SET work_mem = '64MB'
+AS 'MODULE_PATHNAME', 'pms_drift_of';
 COMMENT ON FUNCTION pms.drift_of(date, timestamptz, uuid[]) IS
     'Internal: drift of every account (or some) from its effective target as of a date, as known at a time, in one pass; unordered. Status: green, yellow, red, no target (nothing assigned or set), unpriced (every bond stale).';
 
 -- Drift of one account from its effective target as of a date (as known at pms.known_at).
-CREATE FUNCTION pms.drift(account_id uuid, as_of date DEFAULT NULL)
+-- The account is the first, unnamed argument: an output column is called account_id.
+CREATE FUNCTION pms.drift(uuid, as_of date DEFAULT NULL)
 RETURNS TABLE (account_id uuid, household_id uuid, model_id uuid, current_duration float8, target_duration float8,
                duration_drift float8, bucket_drifts jsonb, overall_drift float8, status text,
                last_rebalanced_at timestamptz)
@@ -106,15 +83,15 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM pms.account_household(drift.account_id, 'pms.drift');
+    PERFORM pms.account_household($1, 'pms.drift');
     RETURN QUERY
     SELECT d.account_id, d.household_id, d.model_id, d.current_duration, d.target_duration, d.duration_drift,
            d.bucket_drifts, d.overall_drift, d.status, d.last_rebalanced_at
-    FROM pms.drift_of(drift.as_of, NULL, ARRAY[drift.account_id]) d;
+    FROM pms.drift_of(drift.as_of, NULL, ARRAY[$1]) d;
 END
 $$;
 COMMENT ON FUNCTION pms.drift(uuid, date) IS
-    'Drift of an account from its effective target as of a date (default pms.as_of), as known at pms.known_at: current and target duration, duration drift, drift per maturity bucket, overall drift, status (green, yellow, red, no target, unpriced) and when it last traded to rebalance.';
+    'Drift of an account (first argument) from its effective target as of a date (default pms.as_of), as known at pms.known_at: current and target duration, duration drift, drift per maturity bucket, overall drift, status (green, yellow, red, no target, unpriced) and when it last traded to rebalance.';
 
 -- Accounts whose overall drift is above this require rebalancing (pms.drift_summary).
 CREATE FUNCTION pms.drift_rebalance_threshold() RETURNS float8

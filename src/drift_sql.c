@@ -1,25 +1,34 @@
 /*
  * drift_sql.c
- *		SQL glue for drift: pms.drift_measures, the drift of one sleeve from its
- *		target under the pms.drift_* settings (the pure rule is in drift.c).
+ *		SQL glue for drift: pms.drift_of, the drift of every account (or some) in
+ *		one pass, and pms.drift_measures, the drift of one sleeve from a target,
+ *		both under the pms.drift_* settings (the pure rule is in drift.c).
  *
- * Bucket drifts come back as jsonb with the five bucket keys; each number is
- * the float8's shortest exact text, as jsonb_build_object would store it.
+ * pms.drift_of takes each account's sleeve from the exposure scan and its
+ * effective target from pms.effective_targets (one set-based query, read
+ * through a cursor), applies the rule and writes the rows itself: no
+ * per-account SQL.
+ *
+ * Bucket drifts come back as jsonb with the five bucket keys, each rounded to
+ * twelve decimals (built from integers: no text round trip per number).
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/float.h"
+#include "utils/numeric.h"
 #include "utils/jsonb.h"
 
 #include "drift.h"
+#include "exposure_scan.h"
 #include "pms.h"
 
 PG_FUNCTION_INFO_V1(pms_drift_measures);
+PG_FUNCTION_INFO_V1(pms_drift_of);
 
 /* The overall-drift weights and warning band from the settings; refuses two zero weights. */
 static DriftSettings
@@ -79,15 +88,24 @@ ReadWeightObject(Jsonb *j, double *out)
 	return true;
 }
 
-/* A float8 as a jsonb numeric value (its shortest exact text). */
+/* Decimals kept in a bucket drift. */
+#define BUCKET_DRIFT_DECIMALS 12
+
+/* A bucket drift (in [0, 1]) as a jsonb number rounded to BUCKET_DRIFT_DECIMALS, no trailing zeros. */
 static JsonbValue
 NumberValue(double x)
 {
 	JsonbValue	v;
+	int64		units = (int64) rint(x * 1e12);
+	int			decimals = BUCKET_DRIFT_DECIMALS;
 
+	while (decimals > 0 && units % 10 == 0)
+	{
+		units /= 10;
+		decimals--;
+	}
 	v.type = jbvNumeric;
-	v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(float8out_internal(x)),
-														ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	v.val.numeric = int64_div_fast_to_numeric(units, decimals);
 	return v;
 }
 
@@ -170,4 +188,156 @@ pms_drift_measures(PG_FUNCTION_ARGS)
 	values[3] = Float8GetDatum(out.overall_drift);
 	values[4] = CStringGetTextDatum(DriftStatusName(out.status));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/* The last target bucket weights read, so that rows sharing a model parse them once. */
+typedef struct WeightMemo
+{
+	Jsonb	   *jsonb;			/* a copy of the last jsonb read, or NULL */
+	double		weights[DRIFT_BUCKETS];
+} WeightMemo;
+
+/* Reads a target's bucket weights, reusing the last ones when the jsonb is the same. */
+static void
+TargetWeights(WeightMemo *memo, Jsonb *j, double *out, MemoryContext cxt)
+{
+	if (memo->jsonb == NULL || VARSIZE(memo->jsonb) != VARSIZE(j) ||
+		memcmp(memo->jsonb, j, VARSIZE(j)) != 0)
+	{
+		if (!ReadWeightObject(j, memo->weights))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("effective target bucket weights are not an object of the 5 buckets"),
+					 errdetail("Targets are validated when they are set; this one is %s.",
+							   JsonbToCString(NULL, &j->root, VARSIZE(j)))));
+		if (memo->jsonb != NULL)
+			pfree(memo->jsonb);
+		memo->jsonb = MemoryContextAlloc(cxt, VARSIZE(j));
+		memcpy(memo->jsonb, j, VARSIZE(j));
+	}
+	memcpy(out, memo->weights, sizeof(memo->weights));
+}
+
+/* Columns of the target query in pms_drift_of. */
+enum
+{
+	TQ_ACCOUNT = 1, TQ_HOUSEHOLD, TQ_MODEL, TQ_SOURCE, TQ_DURATION, TQ_WEIGHTS, TQ_DURATION_TOL,
+	TQ_BUCKET_TOL, TQ_REBALANCED
+};
+
+/* Columns of pms.drift_of. */
+enum
+{
+	DO_ACCOUNT, DO_HOUSEHOLD, DO_MODEL, DO_SOURCE, DO_CURRENT, DO_TARGET, DO_DURATION_DRIFT,
+	DO_BUCKET_DRIFTS, DO_MAX_BUCKET, DO_OVERALL, DO_STATUS, DO_POSITIONS, DO_STALE, DO_REBALANCED,
+	DO_COLUMNS
+};
+
+/* Writes the drift row of one account (a row of the target query). */
+static void
+EmitDriftRow(ExposureScan *scan, HeapTuple tup, TupleDesc desc, const DriftSettings *settings,
+			 WeightMemo *memo, ReturnSetInfo *rsinfo, MemoryContext keep)
+{
+	Datum		values[DO_COLUMNS];
+	bool		nulls[DO_COLUMNS];
+	bool		isnull;
+	AccountSleeve sleeve;
+	DriftInput	in;
+	DriftResult out;
+	const char *status;
+	int			copy[][2] = {{TQ_ACCOUNT, DO_ACCOUNT}, {TQ_HOUSEHOLD, DO_HOUSEHOLD}, {TQ_MODEL, DO_MODEL},
+	{TQ_SOURCE, DO_SOURCE}, {TQ_DURATION, DO_TARGET}, {TQ_REBALANCED, DO_REBALANCED}};
+
+	memset(nulls, true, sizeof(nulls));
+	for (int c = 0; c < lengthof(copy); c++)
+		values[copy[c][1]] = SPI_getbinval(tup, desc, copy[c][0], &nulls[copy[c][1]]);
+	ExposureScanSleeve(scan, DatumGetUUIDP(values[DO_ACCOUNT]), &sleeve);
+	values[DO_CURRENT] = Float8GetDatum(sleeve.duration);
+	nulls[DO_CURRENT] = !sleeve.has_duration;
+	values[DO_POSITIONS] = Int32GetDatum(sleeve.positions);
+	values[DO_STALE] = Int32GetDatum(sleeve.stale);
+	nulls[DO_POSITIONS] = nulls[DO_STALE] = false;
+
+	if (nulls[DO_TARGET])
+		status = "no target";
+	else if (sleeve.positions > 0 && sleeve.stale == sleeve.positions)
+		status = "unpriced";	/* every bond stale: no measurable drift */
+	else
+	{
+		in.has_duration = sleeve.has_duration;
+		in.duration = sleeve.duration;
+		memcpy(in.weights, sleeve.weights, sizeof(in.weights));
+		in.target_duration = DatumGetFloat8(values[DO_TARGET]);
+		TargetWeights(memo, DatumGetJsonbP(SPI_getbinval(tup, desc, TQ_WEIGHTS, &isnull)), in.target_weights, keep);
+		in.duration_tolerance = DatumGetFloat8(SPI_getbinval(tup, desc, TQ_DURATION_TOL, &isnull));
+		in.bucket_tolerance = DatumGetFloat8(SPI_getbinval(tup, desc, TQ_BUCKET_TOL, &isnull));
+		DriftCompute(&in, settings, &out);
+		values[DO_DURATION_DRIFT] = Float8GetDatum(out.duration_drift);
+		values[DO_BUCKET_DRIFTS] = JsonbPGetDatum(BucketDriftsJsonb(out.bucket_drifts));
+		values[DO_MAX_BUCKET] = Float8GetDatum(out.max_bucket_drift);
+		values[DO_OVERALL] = Float8GetDatum(out.overall_drift);
+		nulls[DO_DURATION_DRIFT] = nulls[DO_BUCKET_DRIFTS] = nulls[DO_MAX_BUCKET] = nulls[DO_OVERALL] = false;
+		status = DriftStatusName(out.status);
+	}
+	values[DO_STATUS] = CStringGetTextDatum(status);
+	nulls[DO_STATUS] = false;
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/*
+ * SQL: pms.drift_of(as_of date, known_at timestamptz, account_ids uuid[]): the drift
+ * of every account (or some) from its effective target, one row per account.
+ */
+Datum
+pms_drift_of(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext scratch = AllocSetContextCreate(caller, "pms.drift_of", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext row_cxt = AllocSetContextCreate(scratch, "pms.drift_of row", ALLOCSET_DEFAULT_SIZES);
+	DriftSettings settings = CurrentDriftSettings();
+	ArrayType  *account_ids = PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2);
+	WeightMemo	memo = {NULL};
+	ExposureScan *scan;
+	Oid			types[3] = {DATEOID, TIMESTAMPTZOID, UUIDARRAYOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', account_ids ? ' ' : 'n'};
+	Portal		portal;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "pms.drift_of: SPI_connect failed");
+	scan = ExposureScanRun(PG_GETARG_DATUM(0), PG_ARGISNULL(0), PG_GETARG_DATUM(1), PG_ARGISNULL(1),
+						   account_ids, scratch);
+	values[0] = DateADTGetDatum(ExposureScanAsOf(scan));
+	values[1] = TimestampTzGetDatum(ExposureScanKnownAt(scan));
+	values[2] = account_ids ? PointerGetDatum(account_ids) : (Datum) 0;
+	portal = SPI_cursor_open_with_args(NULL,
+									   "SELECT a.account_id, a.household_id, t.model_id, t.source, t.duration_target, "
+									   "       t.bucket_weights, t.duration_tolerance, t.bucket_tolerance, r.last_rebalanced_at "
+									   "FROM pms.accounts a "
+									   "LEFT JOIN pms.effective_targets(pms.end_of_day($1), $3) t ON t.account_id = a.account_id "
+									   "LEFT JOIN pms.last_rebalances($1, $2, $3) r ON r.account_id = a.account_id "
+									   "WHERE $3 IS NULL OR a.account_id = ANY ($3)",
+									   3, types, values, nulls, true, CURSOR_OPT_NO_SCROLL);
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, 10000);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 r = 0; r < SPI_processed; r++)
+		{
+			MemoryContext old = MemoryContextSwitchTo(row_cxt);
+
+			EmitDriftRow(scan, SPI_tuptable->vals[r], SPI_tuptable->tupdesc, &settings, &memo, rsinfo, scratch);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(row_cxt);
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+	SPI_finish();
+	MemoryContextSwitchTo(caller);
+	MemoryContextDelete(scratch);
+	return (Datum) 0;
 }

@@ -11,11 +11,16 @@
  * projection: the signed quantities of live fills dated after the as-of date
  * (or recorded after known_at) are taken off, and fills whose cancel was
  * recorded after known_at are put back, so the cost grows with the history
- * after the as-of date, not with the whole history.
+ * after the as-of date, not with the whole history.  Only quantities matter
+ * here, and a quantity is a plain sum, so the rewind is exact.
  *
- * Sums are exact and order-free: each position's value (to 1e-4 of the pivot
- * currency) and value x duration are rounded to integers before they are
- * added, so a physically reordered table gives the same bits.
+ * Sums are exact and order-free: each position's value (to 1e-9 of the pivot
+ * currency) and value x duration are rounded to 128-bit integers before they
+ * are added, so a physically reordered table gives the same bits.
+ *
+ * Projection rows come in no particular account order, so each row is a
+ * random access into the account hash and the account's sums; rows are taken
+ * in batches whose hash slots and sums are prefetched before they are used.
  */
 #include "postgres.h"
 
@@ -23,7 +28,6 @@
 #include "access/tableam.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
@@ -39,18 +43,20 @@
 #include "utils/uuid.h"
 
 #include "drift.h"
+#include "exposure_scan.h"
 #include "pms.h"
 #include "position_fold_pg.h"
 
 PG_FUNCTION_INFO_V1(pms_account_exposures);
 
 /* Value units per pivot-currency unit in the exact sums. */
-#define VALUE_SCALE 1e4
+#define VALUE_SCALE 1e9
 
 /* A bond's valuation per unit of quantity, in the FX pivot. */
 typedef struct BondEntry
 {
 	pg_uuid_t	instrument_id;	/* hash key */
+	uint32		hash;			/* stored, so probing never rehashes */
 	char		status;			/* simplehash slot status */
 	bool		stale;			/* no price, curve or FX rate: left out */
 	int			bucket;			/* maturity bucket index */
@@ -58,18 +64,36 @@ typedef struct BondEntry
 	double		duration;		/* modified duration */
 } BondEntry;
 
-/* One account's running sums. */
-typedef struct AccountEntry
+/* An account's slot in the hash: its id and where its sums are. */
+typedef struct AccountSlot
 {
 	pg_uuid_t	account_id;		/* hash key */
+	uint32		hash;			/* stored, so probing never rehashes */
 	char		status;			/* simplehash slot status */
-	bool		rewound;		/* some of its positions have a correction */
+	int32		index;			/* into ExposureScan.sums */
+} AccountSlot;
+
+/* One account's running sums; its id is in ExposureScan.ids. */
+typedef struct AccountEntry
+{
 	int32		positions;		/* non-zero bond positions */
 	int32		stale;			/* of which stale */
-	pms_int128	value;			/* sum of valued positions, VALUE_SCALE units */
 	pms_int128	duration_value; /* sum of value x duration, VALUE_SCALE units */
-	pms_int128	buckets[DRIFT_BUCKETS]; /* value per bucket */
+	pms_int128	buckets[DRIFT_BUCKETS]; /* value per bucket, VALUE_SCALE units */
 } AccountEntry;
+
+/* A projection row read but not yet added (see ScanProjection). */
+typedef struct PendingRow
+{
+	pg_uuid_t	account_id;
+	pg_uuid_t	instrument_id;
+	uint32		hash;			/* of account_id */
+	int32		index;			/* into ExposureScan.sums */
+	PmsDecimal	quantity;
+} PendingRow;
+
+/* Rows per prefetch batch. */
+#define BATCH_ROWS 32
 
 /* A correction of one position: the quantity to add to the projection's. */
 typedef struct RewindKey
@@ -81,22 +105,56 @@ typedef struct RewindKey
 typedef struct RewindEntry
 {
 	RewindKey	key;			/* hash key */
+	uint32		hash;			/* stored, so probing never rehashes */
 	char		status;			/* simplehash slot status */
 	bool		applied;		/* met in the projection */
 	PmsDecimal	delta;			/* signed quantity to add */
 } RewindEntry;
 
-/* Hash of a uuid (any part of a uuid may be constant, so hash all 16 bytes). */
+/* Mixes 64 bits (the MurmurHash3 finalizer). */
+static inline uint64
+Mix64(uint64 h)
+{
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
+/* Hash of a uuid: both halves mixed (any part of a uuid may be constant). */
 static inline uint32
 UuidHash(const pg_uuid_t *u)
 {
-	return hash_bytes(u->data, UUID_LEN);
+	uint64		a;
+	uint64		b;
+
+	memcpy(&a, u->data, 8);
+	memcpy(&b, u->data + 8, 8);
+	return (uint32) Mix64(a * UINT64CONST(0x9e3779b97f4a7c15) ^ b);
+}
+
+/* Hash of an (account, instrument) pair from the hashes of its two ids. */
+static inline uint32
+CombineHashes(uint32 account_hash, uint32 instrument_hash)
+{
+	return (uint32) Mix64(((uint64) account_hash << 32) | instrument_hash);
+}
+
+/* Hash of an (account, instrument) pair. */
+static inline uint32
+PairHash(const RewindKey *k)
+{
+	return CombineHashes(UuidHash(&k->account_id), UuidHash(&k->instrument_id));
 }
 
 #define SH_PREFIX bondmap
 #define SH_ELEMENT_TYPE BondEntry
 #define SH_KEY_TYPE pg_uuid_t
 #define SH_KEY instrument_id
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_HASH_KEY(tb, key) UuidHash(&(key))
 #define SH_EQUAL(tb, a, b) (memcmp((a).data, (b).data, UUID_LEN) == 0)
 #define SH_SCOPE static inline
@@ -105,9 +163,11 @@ UuidHash(const pg_uuid_t *u)
 #include "lib/simplehash.h"
 
 #define SH_PREFIX accountmap
-#define SH_ELEMENT_TYPE AccountEntry
+#define SH_ELEMENT_TYPE AccountSlot
 #define SH_KEY_TYPE pg_uuid_t
 #define SH_KEY account_id
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_HASH_KEY(tb, key) UuidHash(&(key))
 #define SH_EQUAL(tb, a, b) (memcmp((a).data, (b).data, UUID_LEN) == 0)
 #define SH_SCOPE static inline
@@ -119,15 +179,17 @@ UuidHash(const pg_uuid_t *u)
 #define SH_ELEMENT_TYPE RewindEntry
 #define SH_KEY_TYPE RewindKey
 #define SH_KEY key
-#define SH_HASH_KEY(tb, k) hash_bytes((const unsigned char *) &(k), sizeof(RewindKey))
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_HASH_KEY(tb, k) PairHash(&(k))
 #define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(RewindKey)) == 0)
 #define SH_SCOPE static inline
 #define SH_DECLARE
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-/* Everything one call works with. */
-typedef struct ExposureScan
+/* Everything one scan works with. */
+struct ExposureScan
 {
 	DateADT		as_of;
 	TimestampTz known_at;
@@ -135,9 +197,16 @@ typedef struct ExposureScan
 	ArrayType  *account_ids;	/* NULL: every account */
 	bondmap_hash *bonds;
 	accountmap_hash *accounts;
+	AccountEntry *sums;			/* one per account met, in order of first sight */
+	pg_uuid_t  *ids;			/* the id of each */
+	int			nsums;
+	int			maxsums;
 	rewindmap_hash *rewinds;
-	AccountEntry *last;			/* cache: consecutive rows share an account */
-} ExposureScan;
+	uint64	   *rewind_bits;	/* filter: bit (pair hash mod REWIND_BITS) set for each correction */
+};
+
+/* Bits in the correction filter (512 kB: stays in cache while the projection streams by). */
+#define REWIND_BITS (UINT64CONST(1) << 22)
 
 /* A quantity datum as an exact decimal; numeric too large for one is refused. */
 static PmsDecimal
@@ -165,17 +234,27 @@ DecimalToDouble(PmsDecimal q)
 	return v;
 }
 
-/* A float as exact units of 1 / VALUE_SCALE (rounded half to even). */
-static pms_int128
-ToUnits(double x)
+/* Reports a value too large for the exact sums. */
+static void
+ValueOutOfRange(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("bond values of an account are out of range for drift"),
+			 errdetail("Drift sums values to 1e-9 of the FX pivot currency in 128 bits (up to about 1e26)."),
+			 errhint("Check the quantities and prices of the account's bond positions.")));
+}
+
+/* Adds x, as units of 1 / VALUE_SCALE (rounded half to even), to *sum. */
+static inline void
+AddUnits(pms_int128 *sum, double x)
 {
 	double		scaled = rint(x * VALUE_SCALE);
+	__int128	result;			/* naturally aligned, unlike *sum */
 
-	if (!isfinite(scaled) || fabs(scaled) > 1e36)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("position value %g is out of range for drift", x)));
-	return (pms_int128) scaled;
+	if (!(fabs(scaled) < 1.0e35) || __builtin_add_overflow((__int128) *sum, (__int128) scaled, &result))
+		ValueOutOfRange();
+	*sum = result;
 }
 
 /* Runs a read-only SPI query with the as-of date and knowledge time as $1 and $2 (and account ids as $3). */
@@ -265,31 +344,65 @@ LoadBonds(ExposureScan *s, MemoryContext cxt)
 	}
 }
 
-/* The running sums of an account, created on first sight. */
+/* The index of an account's sums (hash given), created on first sight. */
+static inline int32
+AccountIndex(ExposureScan *s, const pg_uuid_t *id, uint32 hash)
+{
+	bool		found;
+	AccountSlot *slot = accountmap_insert_hash(s->accounts, *id, hash, &found);
+
+	if (!found)
+	{
+		if (s->nsums == s->maxsums)
+		{
+			s->maxsums *= 2;
+			s->sums = repalloc_huge(s->sums, sizeof(AccountEntry) * s->maxsums);
+			s->ids = repalloc_huge(s->ids, sizeof(pg_uuid_t) * s->maxsums);
+		}
+		slot->index = s->nsums++;
+		memset(&s->sums[slot->index], 0, sizeof(AccountEntry));
+		s->ids[slot->index] = *id;
+	}
+	return slot->index;
+}
+
+/* The running sums of an account, created on first sight (valid until the next account is added). */
 static inline AccountEntry *
 Account(ExposureScan *s, const pg_uuid_t *id)
 {
-	bool		found;
-	AccountEntry *a;
+	int32		index = AccountIndex(s, id, UuidHash(id));	/* may move s->sums */
 
-	if (s->last && memcmp(s->last->account_id.data, id->data, UUID_LEN) == 0)
-		return s->last;
-	a = accountmap_insert(s->accounts, *id, &found);
-	if (!found)
-	{
-		a->rewound = false;
-		a->positions = 0;
-		a->stale = 0;
-		a->value = 0;
-		a->duration_value = 0;
-		for (int b = 0; b < DRIFT_BUCKETS; b++)
-			a->buckets[b] = 0;
-	}
-	s->last = a;
-	return a;
+	return &s->sums[index];
 }
 
-/* Loads the corrections that rewind the live projection to the as-of date and knowledge time. */
+/* Adds a signed quantity to the correction of one position. */
+static void
+AddRewind(ExposureScan *s, const pg_uuid_t *account, const pg_uuid_t *instrument, PmsDecimal delta)
+{
+	bool		found;
+	RewindKey	key;
+	RewindEntry *e;
+
+	memcpy(&key.account_id, account, UUID_LEN);
+	memcpy(&key.instrument_id, instrument, UUID_LEN);
+	e = rewindmap_insert(s->rewinds, key, &found);
+	if (!found)
+	{
+		e->applied = false;
+		e->delta = delta;
+		s->rewind_bits[(e->hash % REWIND_BITS) / 64] |= UINT64CONST(1) << (e->hash % 64);
+	}
+	else if (!PmsDecAdd(e->delta, delta, &e->delta))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("position correction is out of range for drift")));
+}
+
+/*
+ * Loads the corrections that rewind the live projection to the as-of date and
+ * knowledge time.  The fills are summed here per position (cheaper than a
+ * grouped query, whose hash aggregate spills at these sizes).
+ */
 static void
 LoadRewinds(ExposureScan *s, MemoryContext cxt)
 {
@@ -298,54 +411,39 @@ LoadRewinds(ExposureScan *s, MemoryContext cxt)
 	const char *only = s->account_ids ? " AND e.account_id = ANY ($3)" : "";
 	StringInfoData sql;
 
+	/*
+	 * Every fill dated after the as-of date (or recorded after known_at) is
+	 * taken off; then each cancelled fill among them is put back (the
+	 * projection never had it), and so is each fill known by then whose
+	 * cancel was recorded later (it counted then).  Cancels are few, so this
+	 * beats an anti-join per fill.
+	 */
 	initStringInfo(&sql);
-	/* live fills dated after the as-of date or recorded after known_at: take off */
 	appendStringInfo(&sql,
-					 "SELECT e.account_id, e.instrument_id, "
-					 "       sum(CASE e.side WHEN 'BUY' THEN -e.quantity ELSE e.quantity END) "
+					 "SELECT e.account_id, e.instrument_id, CASE e.side WHEN 'BUY' THEN -e.quantity ELSE e.quantity END "
 					 "FROM pms.executions e "
 					 "WHERE (%s > $1%s)%s "
-					 "  AND NOT EXISTS (SELECT 1 FROM pms.execution_cancels x "
-					 "                  WHERE x.household_id = e.household_id AND x.execution_id = e.execution_id) "
-					 "GROUP BY e.account_id, e.instrument_id",
-					 day, everything_known ? "" : " OR e.recorded_at > $2", only);
-	if (!everything_known)
-		/* fills known by then whose cancel was recorded later: put back */
-		appendStringInfo(&sql,
-						 " UNION ALL "
-						 "SELECT e.account_id, e.instrument_id, "
-						 "       sum(CASE e.side WHEN 'BUY' THEN e.quantity ELSE -e.quantity END) "
-						 "FROM pms.execution_cancels x "
-						 "JOIN pms.executions e ON e.household_id = x.household_id AND e.execution_id = x.execution_id "
-						 "WHERE x.recorded_at > $2 AND e.recorded_at <= $2 AND %s <= $1%s "
-						 "GROUP BY e.account_id, e.instrument_id",
-						 day, only);
+					 "UNION ALL "
+					 "SELECT e.account_id, e.instrument_id, CASE e.side WHEN 'BUY' THEN e.quantity ELSE -e.quantity END "
+					 "FROM pms.execution_cancels x "
+					 "JOIN pms.executions e ON e.household_id = x.household_id AND e.execution_id = x.execution_id "
+					 "WHERE (%s > $1%s)%s",
+					 day, everything_known ? "" : " OR e.recorded_at > $2", only,
+					 day, everything_known ? "" : " OR e.recorded_at > $2 OR x.recorded_at > $2", only);
 	RunQuery(s, sql.data, s->account_ids ? 3 : 2);
 	s->rewinds = rewindmap_create(cxt, Max(SPI_processed, 16), NULL);
+	s->rewind_bits = MemoryContextAllocZero(cxt, REWIND_BITS / 8);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[r];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
-		bool		found;
-		RewindKey	key;
-		RewindEntry *e;
-		PmsDecimal	delta = ReadQuantity(SPI_getbinval(tup, desc, 3, &isnull));
 
-		memcpy(&key.account_id, DatumGetUUIDP(SPI_getbinval(tup, desc, 1, &isnull)), UUID_LEN);
-		memcpy(&key.instrument_id, DatumGetUUIDP(SPI_getbinval(tup, desc, 2, &isnull)), UUID_LEN);
-		e = rewindmap_insert(s->rewinds, key, &found);
-		if (!found)
-		{
-			e->applied = false;
-			e->delta = delta;
-		}
-		else if (!PmsDecAdd(e->delta, delta, &e->delta))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("position correction is out of range for drift")));
-		Account(s, &key.account_id)->rewound = true;
+		AddRewind(s, DatumGetUUIDP(SPI_getbinval(tup, desc, 1, &isnull)),
+				  DatumGetUUIDP(SPI_getbinval(tup, desc, 2, &isnull)),
+				  ReadQuantity(SPI_getbinval(tup, desc, 3, &isnull)));
 	}
+	SPI_freetuptable(SPI_tuptable);
 }
 
 /* Adds one position (quantity q of an instrument) to its account. */
@@ -367,36 +465,56 @@ AddPosition(ExposureScan *s, AccountEntry *a, const pg_uuid_t *instrument, PmsDe
 		return;
 	}
 	value = DecimalToDouble(q) * b->unit_value;
-	a->value += ToUnits(value);
-	a->duration_value += ToUnits(value * b->duration);
-	a->buckets[b->bucket] += ToUnits(value);
+	AddUnits(&a->duration_value, value * b->duration);
+	AddUnits(&a->buckets[b->bucket], value);
 }
 
-/* Adds one projection row, applying its correction when it has one. */
+/* Adds one projection row to its account, applying its correction when it has one. */
 static inline void
-AddProjectionRow(ExposureScan *s, const pg_uuid_t *account, const pg_uuid_t *instrument, Datum quantity)
+AddProjectionRow(ExposureScan *s, AccountEntry *a, uint32 account_hash, const pg_uuid_t *account,
+				 const pg_uuid_t *instrument, PmsDecimal q)
 {
-	AccountEntry *a = Account(s, account);
-	PmsDecimal	q = ReadQuantity(quantity);
-
-	if (a->rewound)
+	if (s->rewinds->members > 0)
 	{
-		RewindKey	key;
-		RewindEntry *e;
+		uint32		hash = CombineHashes(account_hash, UuidHash(instrument));
 
-		memcpy(&key.account_id, account, UUID_LEN);
-		memcpy(&key.instrument_id, instrument, UUID_LEN);
-		e = rewindmap_lookup(s->rewinds, key);
-		if (e != NULL)
+		if (s->rewind_bits[(hash % REWIND_BITS) / 64] & (UINT64CONST(1) << (hash % 64)))
 		{
-			e->applied = true;
-			if (!PmsDecAdd(q, e->delta, &q))
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("position correction is out of range for drift")));
+			RewindKey	key;
+			RewindEntry *e;
+
+			memcpy(&key.account_id, account, UUID_LEN);
+			memcpy(&key.instrument_id, instrument, UUID_LEN);
+			e = rewindmap_lookup_hash(s->rewinds, key, hash);
+			if (e != NULL)
+			{
+				e->applied = true;
+				if (!PmsDecAdd(q, e->delta, &q))
+					ereport(ERROR,
+							(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+							 errmsg("position correction is out of range for drift")));
+			}
 		}
 	}
 	AddPosition(s, a, instrument, q);
+}
+
+/*
+ * Adds a batch of projection rows: first every account's hash slot is found
+ * (prefetched when the row was read), then its sums are prefetched, then the
+ * rows are added, so the memory latencies of a batch overlap.
+ */
+static void
+AddBatch(ExposureScan *s, PendingRow *rows, int n)
+{
+	for (int i = 0; i < n; i++)
+	{
+		rows[i].index = AccountIndex(s, &rows[i].account_id, rows[i].hash);
+		__builtin_prefetch(&s->sums[rows[i].index], 1);
+	}
+	for (int i = 0; i < n; i++)
+		AddProjectionRow(s, &s->sums[rows[i].index], rows[i].hash, &rows[i].account_id, &rows[i].instrument_id,
+						 rows[i].quantity);
 }
 
 /* Reads every row of the live projection straight from the table. */
@@ -412,6 +530,8 @@ ScanProjection(ExposureScan *s)
 	Relation	rel;
 	TableScanDesc scan;
 	TupleTableSlot *slot;
+	PendingRow	rows[BATCH_ROWS];
+	int			n = 0;
 
 	if (acl != ACLCHECK_OK)
 		aclcheck_error(acl, OBJECT_TABLE, "position_projection");
@@ -420,12 +540,22 @@ ScanProjection(ExposureScan *s)
 	slot = table_slot_create(rel, NULL);
 	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
 	{
-		CHECK_FOR_INTERRUPTS();
+		PendingRow *row = &rows[n++];
+
 		slot_getsomeattrs(slot, last_att);
-		AddProjectionRow(s, DatumGetUUIDP(slot->tts_values[account_att - 1]),
-						 DatumGetUUIDP(slot->tts_values[instrument_att - 1]),
-						 slot->tts_values[quantity_att - 1]);
+		row->account_id = *DatumGetUUIDP(slot->tts_values[account_att - 1]);
+		row->instrument_id = *DatumGetUUIDP(slot->tts_values[instrument_att - 1]);
+		row->quantity = ReadQuantity(slot->tts_values[quantity_att - 1]);
+		row->hash = UuidHash(&row->account_id);
+		__builtin_prefetch(&s->accounts->data[row->hash & s->accounts->sizemask]);
+		if (n == BATCH_ROWS)
+		{
+			CHECK_FOR_INTERRUPTS();
+			AddBatch(s, rows, n);
+			n = 0;
+		}
 	}
+	AddBatch(s, rows, n);
 	ExecDropSingleTupleTableSlot(slot);
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
@@ -443,10 +573,11 @@ ReadProjection(ExposureScan *s)
 		HeapTuple	tup = SPI_tuptable->vals[r];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
+		pg_uuid_t  *account = DatumGetUUIDP(SPI_getbinval(tup, desc, 1, &isnull));
 
-		AddProjectionRow(s, DatumGetUUIDP(SPI_getbinval(tup, desc, 1, &isnull)),
+		AddProjectionRow(s, Account(s, account), UuidHash(account), account,
 						 DatumGetUUIDP(SPI_getbinval(tup, desc, 2, &isnull)),
-						 SPI_getbinval(tup, desc, 3, &isnull));
+						 ReadQuantity(SPI_getbinval(tup, desc, 3, &isnull)));
 	}
 }
 
@@ -463,83 +594,128 @@ AddUnappliedRewinds(ExposureScan *s)
 			AddPosition(s, Account(s, &e->key.account_id), &e->key.instrument_id, e->delta);
 }
 
-/* Orders accounts by id (uuid order is byte order). */
+/* Orders account ids (uuid order is byte order). */
 static int
-CompareAccounts(const void *a, const void *b)
+CompareIds(const void *a, const void *b)
 {
-	return memcmp((*(AccountEntry *const *) a)->account_id.data,
-				  (*(AccountEntry *const *) b)->account_id.data, UUID_LEN);
+	return memcmp(((const pg_uuid_t *) a)->data, ((const pg_uuid_t *) b)->data, UUID_LEN);
 }
 
-/* Writes one row per account holding a bond: duration, bucket weights and counts. */
+/* The sleeve of an account from its sums. */
 static void
-EmitAccounts(ExposureScan *s, ReturnSetInfo *rsinfo)
+SleeveOf(const AccountEntry *a, AccountSleeve *out)
 {
-	AccountEntry **rows = palloc(sizeof(AccountEntry *) * Max(s->accounts->members, 1));
-	int			n = 0;
-	accountmap_iterator it;
-	AccountEntry *a;
+	__int128	value = 0;
 
-	accountmap_start_iterate(s->accounts, &it);
-	while ((a = accountmap_iterate(s->accounts, &it)) != NULL)
-		if (a->positions > 0)
-			rows[n++] = a;
-	qsort(rows, n, sizeof(AccountEntry *), CompareAccounts);
-	for (int i = 0; i < n; i++)
+	for (int b = 0; b < DRIFT_BUCKETS; b++)
+		if (__builtin_add_overflow(value, (__int128) a->buckets[b], &value))
+			ValueOutOfRange();
+	out->has_duration = value > 0;
+	out->duration = value > 0 ? (double) a->duration_value / (double) value : 0.0;
+	for (int b = 0; b < DRIFT_BUCKETS; b++)
+		out->weights[b] = value > 0 ? (double) a->buckets[b] / (double) value : 0.0;
+	out->positions = a->positions;
+	out->stale = a->stale;
+}
+
+/* The sleeve of an account; false (and an empty sleeve) when it holds no bond. */
+bool
+ExposureScanSleeve(ExposureScan *s, const pg_uuid_t *account, AccountSleeve *out)
+{
+	AccountSlot *slot = accountmap_lookup(s->accounts, *account);
+
+	if (slot == NULL || s->sums[slot->index].positions == 0)
 	{
-		Datum		values[5];
-		bool		nulls[5] = {false, false, false, false, false};
-		Datum		weights[DRIFT_BUCKETS];
-		double		total;
-
-		a = rows[i];
-		total = (double) a->value;
-		values[0] = UUIDPGetDatum(&a->account_id);
-		for (int b = 0; b < DRIFT_BUCKETS; b++)
-			weights[b] = Float8GetDatum(a->value > 0 ? (double) a->buckets[b] / total : 0.0);
-		if (a->value > 0)
-			values[1] = Float8GetDatum((double) a->duration_value / total);
-		else
-			nulls[1] = true;
-		values[2] = PointerGetDatum(construct_array(weights, DRIFT_BUCKETS, FLOAT8OID, sizeof(float8),
-													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		values[3] = Int32GetDatum(a->positions);
-		values[4] = Int32GetDatum(a->stale);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		pfree(DatumGetPointer(values[2]));
+		memset(out, 0, sizeof(AccountSleeve));
+		return false;
 	}
+	SleeveOf(&s->sums[slot->index], out);
+	return true;
+}
+
+/* The as-of date the scan resolved. */
+DateADT
+ExposureScanAsOf(ExposureScan *s)
+{
+	return s->as_of;
+}
+
+/* The knowledge time the scan resolved. */
+TimestampTz
+ExposureScanKnownAt(ExposureScan *s)
+{
+	return s->known_at;
+}
+
+/* Runs the scan (SPI must be connected); see exposure_scan.h. */
+ExposureScan *
+ExposureScanRun(Datum as_of, bool as_of_null, Datum known_at, bool known_null, ArrayType *account_ids,
+				MemoryContext cxt)
+{
+	ExposureScan *s = MemoryContextAllocZero(cxt, sizeof(ExposureScan));
+
+	s->account_ids = account_ids;
+	ResolveClocks(s, as_of, as_of_null, known_at, known_null);
+	s->accounts = accountmap_create(cxt, 1024, NULL);
+	s->maxsums = 1024;
+	s->sums = MemoryContextAllocHuge(cxt, sizeof(AccountEntry) * s->maxsums);
+	s->ids = MemoryContextAllocHuge(cxt, sizeof(pg_uuid_t) * s->maxsums);
+	LoadBonds(s, cxt);
+	LoadRewinds(s, cxt);
+	if (account_ids == NULL)
+		ScanProjection(s);
+	else
+		ReadProjection(s);
+	AddUnappliedRewinds(s);
+	return s;
 }
 
 /*
  * SQL: pms.account_exposures(as_of date, known_at timestamptz, account_ids uuid[])
- * RETURNS TABLE (account_id, duration, bucket_weights float8[], positions, stale_positions).
+ * RETURNS TABLE (account_id, duration, bucket_weights float8[], positions, stale_positions):
+ * one row per account holding a bond, by account.
  */
 Datum
 pms_account_exposures(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext scratch;
 	MemoryContext caller = CurrentMemoryContext;
-	ExposureScan s;
+	MemoryContext scratch = AllocSetContextCreate(caller, "pms.account_exposures", ALLOCSET_DEFAULT_SIZES);
+	ExposureScan *s;
+	pg_uuid_t  *ids;
+	int			n = 0;
 
 	InitMaterializedSRF(fcinfo, 0);
-	memset(&s, 0, sizeof(s));
-	s.account_ids = PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2);
-	scratch = AllocSetContextCreate(caller, "pms.account_exposures", ALLOCSET_DEFAULT_SIZES);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "pms.account_exposures: SPI_connect failed");
-	ResolveClocks(&s, PG_GETARG_DATUM(0), PG_ARGISNULL(0), PG_GETARG_DATUM(1), PG_ARGISNULL(1));
-	s.accounts = accountmap_create(scratch, 1024, NULL);
-	LoadBonds(&s, scratch);
-	LoadRewinds(&s, scratch);
-	s.last = NULL;
-	if (s.account_ids == NULL)
-		ScanProjection(&s);
-	else
-		ReadProjection(&s);
-	AddUnappliedRewinds(&s);
+	s = ExposureScanRun(PG_GETARG_DATUM(0), PG_ARGISNULL(0), PG_GETARG_DATUM(1), PG_ARGISNULL(1),
+						PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2), scratch);
 	MemoryContextSwitchTo(caller);
-	EmitAccounts(&s, rsinfo);
+	ids = palloc(sizeof(pg_uuid_t) * Max(s->nsums, 1));
+	for (int i = 0; i < s->nsums; i++)
+		if (s->sums[i].positions > 0)
+			ids[n++] = s->ids[i];
+	qsort(ids, n, sizeof(pg_uuid_t), CompareIds);
+	for (int i = 0; i < n; i++)
+	{
+		AccountSleeve sleeve;
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+		Datum		weights[DRIFT_BUCKETS];
+
+		ExposureScanSleeve(s, &ids[i], &sleeve);
+		values[0] = UUIDPGetDatum(&ids[i]);
+		values[1] = Float8GetDatum(sleeve.duration);
+		nulls[1] = !sleeve.has_duration;
+		for (int b = 0; b < DRIFT_BUCKETS; b++)
+			weights[b] = Float8GetDatum(sleeve.weights[b]);
+		values[2] = PointerGetDatum(construct_array(weights, DRIFT_BUCKETS, FLOAT8OID, sizeof(float8),
+													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		values[3] = Int32GetDatum(sleeve.positions);
+		values[4] = Int32GetDatum(sleeve.stale);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(DatumGetPointer(values[2]));
+	}
 	SPI_finish();
 	MemoryContextDelete(scratch);
 	return (Datum) 0;
