@@ -83,3 +83,18 @@ FROM pms.accounts a
 JOIN pms.effective_targets() e ON e.account_id = a.account_id
 LEFT JOIN pms.models m ON m.model_id = e.model_id
 ORDER BY a.name;
+
+\echo '== Drift dashboard as of 2026-11-20 (most drifted first; green in tolerance, yellow warning, red out)'
+SET pms.as_of = '2026-11-20';
+SELECT account_name AS account, model_name AS model, target_source AS target,
+       round(current_duration::numeric, 2) AS duration, target_duration AS target_dur,
+       round((100 * duration_drift)::numeric, 1) AS "dur drift %", round((100 * max_bucket_drift)::numeric, 1) AS "max bucket %",
+       round((100 * overall_drift)::numeric, 1) AS "overall %", status, requires_rebalance AS rebalance
+FROM pms.drift_dashboard ORDER BY overall_drift DESC NULLS LAST, account_name;
+
+\echo '== Drift summary'
+SELECT accounts, in_tolerance AS green, warning AS yellow, out_of_tolerance AS red, without_target,
+       round((100 * avg_duration_drift)::numeric, 1) AS "avg dur drift %", round((100 * avg_bucket_drift)::numeric, 1) AS "avg bucket %",
+       requiring_rebalance
+FROM pms.drift_summary;
+RESET pms.as_of;

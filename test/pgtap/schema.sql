@@ -8,7 +8,8 @@ SELECT tables_are('pms', ARRAY['currencies', 'countries', 'events', 'households'
                                'executions', 'execution_cancels', 'cash_movements', 'position_heads',
                                'position_projection', 'cash_projection', 'position_checkpoints',
                                'rebalance_runs', 'models', 'model_versions', 'model_assignments', 'timeline_heads',
-                               'targets', 'prices', 'fx_rates', 'yield_curves', 'instrument_spreads']);
+                               'targets', 'prices', 'fx_rates', 'yield_curves', 'instrument_spreads',
+                               'drift_history']);
 
 -- Client tables (household_id NOT NULL) lead every primary key and unique constraint with it.
 SELECT is_empty($$
@@ -77,7 +78,7 @@ SELECT set_eq($$
 $$, ARRAY['pms.events', 'pms.households', 'pms.accounts', 'pms.instruments',
           'pms.executions', 'pms.execution_cancels', 'pms.cash_movements', 'pms.rebalance_runs',
           'pms.models', 'pms.model_versions', 'pms.model_assignments', 'pms.targets',
-          'pms.prices', 'pms.fx_rates', 'pms.yield_curves', 'pms.instrument_spreads'],
+          'pms.prices', 'pms.fx_rates', 'pms.yield_curves', 'pms.instrument_spreads', 'pms.drift_history'],
    'client and loaded tables are dumped by pg_dump (projections are rebuilt, not dumped)');
 
 SELECT * FROM finish();
