@@ -27,35 +27,33 @@ LANGUAGE sql SET jit = off AS $$
         LEFT JOIN pms.fx_rates_on(day) f ON f.currency = i.currency
         WHERE i.asset_class = 'BOND'
     ), sleeve AS (
-        SELECT h.account_id,
-               sum(h.quantity::float8 * b.unit_value) FILTER (WHERE NOT b.stale) AS value,
-               sum(h.quantity::float8 * b.unit_value * b.duration) FILTER (WHERE NOT b.stale) AS duration_value,
-               jsonb_object_agg(k.bucket, coalesce(w.value, 0)) AS value_by_bucket
+        SELECT h.account_id, sum(x.v) AS value, sum(x.v * b.duration) AS duration_value,
+               coalesce(sum(x.v) FILTER (WHERE b.maturity_bucket = '0-2y'), 0) AS b0,
+               coalesce(sum(x.v) FILTER (WHERE b.maturity_bucket = '2-5y'), 0) AS b1,
+               coalesce(sum(x.v) FILTER (WHERE b.maturity_bucket = '5-10y'), 0) AS b2,
+               coalesce(sum(x.v) FILTER (WHERE b.maturity_bucket = '10-20y'), 0) AS b3,
+               coalesce(sum(x.v) FILTER (WHERE b.maturity_bucket = '20y+'), 0) AS b4
         FROM held h
         JOIN bond b ON b.instrument_id = h.instrument_id
-        CROSS JOIN LATERAL (VALUES ('0-2y'), ('2-5y'), ('5-10y'), ('10-20y'), ('20y+')) k(bucket)
-        LEFT JOIN LATERAL (SELECT h.quantity::float8 * b.unit_value AS value
-                           WHERE b.maturity_bucket = k.bucket AND NOT b.stale) w ON true
+        CROSS JOIN LATERAL (SELECT h.quantity::float8 * b.unit_value AS v) x
+        WHERE NOT b.stale
         GROUP BY h.account_id
-    ), per_bucket AS (
-        SELECT s.account_id, k.bucket, t.duration_target, t.duration_tolerance, t.bucket_tolerance,
-               s.duration_value / nullif(s.value, 0) AS duration,
-               abs(coalesce(sum(h.quantity::float8 * b.unit_value) FILTER (WHERE b.maturity_bucket = k.bucket AND NOT b.stale), 0)
-                   / nullif(s.value, 0) - (t.bucket_weights ->> k.bucket)::float8) AS drift
+    ), drifts AS (
+        SELECT t.account_id, s.duration_value / s.value AS duration, t.duration_target, t.duration_tolerance,
+               t.bucket_tolerance,
+               ARRAY[abs(s.b0 / s.value - (t.bucket_weights ->> '0-2y')::float8),
+                     abs(s.b1 / s.value - (t.bucket_weights ->> '2-5y')::float8),
+                     abs(s.b2 / s.value - (t.bucket_weights ->> '5-10y')::float8),
+                     abs(s.b3 / s.value - (t.bucket_weights ->> '10-20y')::float8),
+                     abs(s.b4 / s.value - (t.bucket_weights ->> '20y+')::float8)] AS d
         FROM pms.effective_targets(pms.end_of_day(day)) t
-        CROSS JOIN (VALUES ('0-2y'), ('2-5y'), ('5-10y'), ('10-20y'), ('20y+')) k(bucket)
         JOIN sleeve s ON s.account_id = t.account_id
-        JOIN held h ON h.account_id = s.account_id
-        JOIN bond b ON b.instrument_id = h.instrument_id
-        GROUP BY s.account_id, k.bucket, t.duration_target, t.duration_tolerance, t.bucket_tolerance,
-                 t.bucket_weights, s.duration_value, s.value
     ), measured AS (
-        SELECT p.account_id, min(p.duration) AS duration,
-               abs(coalesce(min(p.duration), 0) - min(p.duration_target)) / min(p.duration_target) AS duration_drift,
-               jsonb_object_agg(p.bucket, p.drift) AS bucket_drifts, max(p.drift) AS max_bucket_drift,
-               min(p.duration_tolerance) AS duration_tolerance, min(p.bucket_tolerance) AS bucket_tolerance
-        FROM per_bucket p
-        GROUP BY p.account_id
+        SELECT x.account_id, x.duration, abs(x.duration - x.duration_target) / x.duration_target AS duration_drift,
+               jsonb_build_object('0-2y', x.d[1], '2-5y', x.d[2], '5-10y', x.d[3], '10-20y', x.d[4], '20y+', x.d[5]) AS bucket_drifts,
+               greatest(x.d[1], x.d[2], x.d[3], x.d[4], x.d[5]) AS max_bucket_drift,
+               x.duration_tolerance, x.bucket_tolerance
+        FROM drifts x
     )
     SELECT m.account_id, m.duration, m.duration_drift, m.bucket_drifts, m.max_bucket_drift,
            (0.5 * m.duration_drift + 0.5 * m.max_bucket_drift) / 1.0,
