@@ -43,6 +43,7 @@ OBJS         = \
 	src/uuid_v7.o \
 	src/position_fold.o \
 	src/position_fold_sql.o \
+	src/valuation_sums.o \
 	src/decimal.o \
 	src/simjson.o \
 	src/simulate.o \

@@ -6,7 +6,10 @@
 #   2. the bond kernel per position, no sharing: pms.bond_measures_from_price (price ->
 #      yield -> duration, DV01) and pms.bond_measures (yield -> price, duration, DV01) over
 #      all 250K positions, rows per second on one core;
-#   3. pms.account_list over the 10K accounts, p50 of 5 runs, for the present (projection)
+#   3. the analytics of the 10K accounts, lines valued and summed by the C aggregate
+#      (pms.portfolio_analytics) against the same sums in SQL over pms.valuation_lines
+#      (results checked equal as text), p50 of 5 runs each;
+#   4. pms.account_list over the 10K accounts, p50 of 5 runs, for the present (projection)
 #      and for a past date inside the trading history (checkpoint + fold of every account).
 # Deterministic data; prints figures only, nothing passes or fails on time.
 # Usage: bash bench/valuation.sh   (port: PMS_BENCH_PORT, default 55437)

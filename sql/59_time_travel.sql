@@ -146,7 +146,7 @@ BEGIN
           AND NOT EXISTS (SELECT 1 FROM pms.execution_cancels x
                           WHERE x.household_id = e.household_id AND x.execution_id = e.execution_id
                             AND x.recorded_at <= $3)
-        GROUP BY e.household_id, e.account_id, e.instrument_id, cp.state
+        GROUP BY e.household_id, e.account_id, e.instrument_id
     )
     SELECT coalesce(r.household_id, cp.household_id), coalesce(r.account_id, cp.account_id),
            coalesce(r.instrument_id, cp.instrument_id),

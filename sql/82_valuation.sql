@@ -101,6 +101,52 @@ $$;
 COMMENT ON FUNCTION pms.household_currency(uuid) IS
     'The reporting currency of a household: the base currency its accounts share, else pms.fx_pivot (also for a household without accounts). pms.valuation_lines applies the same rule set-based.';
 
+-- Per account of the households of some accounts (default: all): the reporting currency (the
+-- account's base currency, or with reporting = 'household' its household's), its minor units
+-- and its rate against the FX pivot (NULL without a fresh one).
+CREATE FUNCTION pms.valuation_book(account_ids uuid[], as_of date, known_at timestamptz, reporting text)
+RETURNS TABLE (household_id uuid, account_id uuid, report_currency text, minor_units smallint, report_rate numeric)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+    SELECT b.household_id, b.account_id, b.report_currency, cur.minor_units, fr.rate
+    FROM (SELECT a.household_id, a.account_id,
+                 CASE WHEN reporting = 'household'
+                           AND min(a.base_currency) OVER w IS DISTINCT FROM max(a.base_currency) OVER w
+                      THEN pms.fx_pivot()
+                      WHEN reporting = 'household' THEN min(a.base_currency) OVER w
+                      ELSE a.base_currency END AS report_currency
+          FROM pms.accounts a
+          WHERE a.household_id IN (SELECT x.household_id FROM pms.accounts x
+                                   WHERE account_ids IS NULL OR x.account_id = ANY (account_ids))
+          WINDOW w AS (PARTITION BY a.household_id)) b
+    JOIN pms.currencies cur ON cur.currency_code = b.report_currency
+    LEFT JOIN pms.fx_rates_on(as_of, known_at) fr ON fr.currency = b.report_currency
+$$;
+COMMENT ON FUNCTION pms.valuation_book(uuid[], date, timestamptz, text) IS
+    'Internal: per account of the households of some accounts (all by default), the currency it reports in (its base currency, or with reporting => ''household'' the household currency), that currency''s minor units and its rate against pms.fx_pivot as of a date, as known at a time (NULL without a fresh rate).';
+
+-- Every instrument (or the given ones) valued as of a date, with the terms a position's value
+-- needs and the rate of its currency against the FX pivot.
+CREATE FUNCTION pms.valuation_prices(as_of date, known_at timestamptz, instrument_ids uuid[])
+RETURNS TABLE (instrument_id uuid, asset_class text, currency text, price_multiplier numeric, price numeric,
+               price_source text, accrued float8, accrued_price numeric, duration float8, dv01 float8,
+               maturity_bucket text, stale boolean, local_rate numeric)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+    SELECT v.instrument_id, i.asset_class, i.currency, i.price_multiplier, v.price, v.price_source, v.accrued,
+           CASE WHEN i.asset_class = 'BOND' THEN v.accrued::numeric END, v.duration, v.dv01,
+           v.maturity_bucket, v.stale, fi.rate
+    FROM pms.instrument_valuations(as_of, known_at, instrument_ids) v
+    JOIN pms.instruments i ON i.instrument_id = v.instrument_id
+    LEFT JOIN pms.fx_rates_on(as_of, known_at) fi ON fi.currency = i.currency
+$$;
+COMMENT ON FUNCTION pms.valuation_prices(date, timestamptz, uuid[]) IS
+    'Internal: pms.instrument_valuations with the instrument''s asset class, currency and price multiplier, the accrued interest per unit of quantity as numeric (bonds), and the rate of its currency against pms.fx_pivot (NULL without a fresh one).';
+
 -- Every position and cash balance of some accounts, valued and converted into the account's
 -- base currency (reporting = 'account') or its household's currency ('household').
 CREATE FUNCTION pms.valuation_lines(account_ids uuid[] DEFAULT NULL, as_of date DEFAULT NULL,
@@ -113,47 +159,27 @@ LANGUAGE sql STABLE PARALLEL SAFE ROWS 100000
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
-    WITH fx AS (
-        SELECT f.currency, f.rate FROM pms.fx_rates_on(as_of, known_at) f
-    ), book AS (
-        -- per account: the reporting currency, its minor units and its rate against the pivot
-        SELECT b.household_id, b.account_id, b.report_currency, cur.minor_units, fr.rate AS report_rate
-        FROM (SELECT a.household_id, a.account_id,
-                     CASE WHEN reporting = 'household'
-                               AND min(a.base_currency) OVER w IS DISTINCT FROM max(a.base_currency) OVER w
-                          THEN pms.fx_pivot()
-                          WHEN reporting = 'household' THEN min(a.base_currency) OVER w
-                          ELSE a.base_currency END AS report_currency
-              FROM pms.accounts a
-              WHERE a.household_id IN (SELECT x.household_id FROM pms.accounts x
-                                       WHERE account_ids IS NULL OR x.account_id = ANY (account_ids))
-              WINDOW w AS (PARTITION BY a.household_id)) b
-        JOIN pms.currencies cur ON cur.currency_code = b.report_currency
-        LEFT JOIN fx fr ON fr.currency = b.report_currency
+    WITH book AS (
+        SELECT * FROM pms.valuation_book(account_ids, as_of, known_at, reporting)
     ), held AS MATERIALIZED (
         SELECT p.* FROM pms.positions_of(account_ids, as_of, known_at) p
-    ), priced AS (
-        -- per instrument: its valuation, terms and rate against the pivot
-        SELECT v.*, i.asset_class, i.currency, i.price_multiplier, fi.rate AS local_rate
-        FROM pms.instrument_valuations(as_of, known_at, ARRAY(SELECT DISTINCT h.instrument_id FROM held h)) v
-        JOIN pms.instruments i ON i.instrument_id = v.instrument_id
-        LEFT JOIN fx fi ON fi.currency = i.currency
     ), lines AS (
         SELECT p.household_id, p.account_id, p.instrument_id, v.asset_class, p.quantity, p.avg_cost, v.price,
                v.price_source, bk.report_currency, bk.minor_units,
                p.quantity * v.price * v.price_multiplier AS local_value,
-               CASE WHEN v.asset_class = 'BOND' THEN p.quantity * v.accrued::numeric * v.price_multiplier END AS local_accrued,
+               p.quantity * v.accrued_price * v.price_multiplier AS local_accrued,
                v.duration, v.dv01 * p.quantity::float8 * v.price_multiplier::float8 AS local_dv01,
                v.maturity_bucket, p.last_trade_date, v.stale, v.local_rate / bk.report_rate AS fx
         FROM held p
         JOIN book bk ON bk.account_id = p.account_id
-        JOIN priced v ON v.instrument_id = p.instrument_id
+        JOIN pms.valuation_prices(as_of, known_at, ARRAY(SELECT DISTINCT h.instrument_id FROM held h)) v
+          ON v.instrument_id = p.instrument_id
         UNION ALL
         SELECT c.household_id, c.account_id, NULL, 'CASH', c.balance, NULL, 1, 'cash', bk.report_currency,
                bk.minor_units, c.balance, NULL, 0, 0, NULL, NULL, false, fi.rate / bk.report_rate
         FROM pms.cash_balances_of(account_ids, as_of, known_at) c
         JOIN book bk ON bk.account_id = c.account_id
-        LEFT JOIN fx fi ON fi.currency = c.currency
+        LEFT JOIN pms.fx_rates_on(as_of, known_at) fi ON fi.currency = c.currency
         WHERE c.balance <> 0
     )
     SELECT l.household_id, l.account_id, l.instrument_id, l.asset_class, l.quantity, l.avg_cost, l.price,
@@ -168,9 +194,79 @@ AS $$
     FROM lines l
 $$;
 COMMENT ON FUNCTION pms.valuation_lines(uuid[], date, timestamptz, text) IS
-    'Internal: every position (instrument_id set) and cash balance (instrument_id NULL) of some accounts valued as of a date, as known at a time, converted into the account''s base currency or (reporting => ''household'') the household''s currency and rounded to its minor units; stale lines carry no values. Unordered.';
+    'Internal: every position (instrument_id set) and cash balance (instrument_id NULL) of some accounts valued as of a date, as known at a time, converted into the account''s base currency or (reporting => ''household'') the household''s currency and rounded to its minor units; stale lines carry no values. Unordered. pms.valuation_sums computes the same values for the analytics.';
 
--- Analytics of some accounts (level 'account') or households (level 'household') in one pass.
+CREATE TYPE pms.valuation_sums AS (
+    market_value     numeric,
+    accrued_interest numeric,
+    cash             numeric,
+    bond_value       numeric,
+    duration_units   numeric,
+    dv01_units       numeric,
+    bucket_0_2y      numeric,
+    bucket_2_5y      numeric,
+    bucket_5_10y     numeric,
+    bucket_10_20y    numeric,
+    bucket_20y_plus  numeric,
+    positions        integer,
+    stale_positions  integer
+);
+COMMENT ON TYPE pms.valuation_sums IS
+    'Internal: the sums of a group of valued lines (pms.valuation_sums aggregate); not stored. Money sums are NULL when no line has a value, like sum().';
+COMMENT ON COLUMN pms.valuation_sums.market_value IS 'Sum of the position lines'' market values.';
+COMMENT ON COLUMN pms.valuation_sums.accrued_interest IS 'Sum of the bond lines'' accrued interest.';
+COMMENT ON COLUMN pms.valuation_sums.cash IS 'Sum of the cash lines'' values.';
+COMMENT ON COLUMN pms.valuation_sums.bond_value IS 'Sum of the bond lines'' dirty values (market value + accrued).';
+COMMENT ON COLUMN pms.valuation_sums.duration_units IS 'Sum over the bond lines of round(dirty value x duration x 1e4).';
+COMMENT ON COLUMN pms.valuation_sums.dv01_units IS 'Sum over the bond lines of round(DV01 x 1e6).';
+COMMENT ON COLUMN pms.valuation_sums.bucket_0_2y IS 'Dirty value of the lines in the 0-2y maturity bucket.';
+COMMENT ON COLUMN pms.valuation_sums.bucket_2_5y IS 'Dirty value of the lines in the 2-5y maturity bucket.';
+COMMENT ON COLUMN pms.valuation_sums.bucket_5_10y IS 'Dirty value of the lines in the 5-10y maturity bucket.';
+COMMENT ON COLUMN pms.valuation_sums.bucket_10_20y IS 'Dirty value of the lines in the 10-20y maturity bucket.';
+COMMENT ON COLUMN pms.valuation_sums.bucket_20y_plus IS 'Dirty value of the lines in the 20y+ maturity bucket.';
+COMMENT ON COLUMN pms.valuation_sums.positions IS 'Position lines (cash lines not counted).';
+COMMENT ON COLUMN pms.valuation_sums.stale_positions IS 'Lines left out for want of a fresh price or FX rate.';
+
+CREATE FUNCTION pms.valuation_sums_transfn(state internal, is_position boolean, asset_class text,
+                                           quantity numeric, price numeric, price_multiplier numeric,
+                                           accrued_price numeric, duration float8, dv01 float8,
+                                           maturity_bucket text, stale boolean, local_rate numeric,
+                                           report_rate numeric, minor_units integer)
+RETURNS internal
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'pms_valuation_sums_transfn';
+COMMENT ON FUNCTION pms.valuation_sums_transfn(internal, boolean, text, numeric, numeric, numeric, numeric,
+                                               float8, float8, text, boolean, numeric, numeric, integer) IS
+    'Internal: transition function of pms.valuation_sums.';
+
+CREATE FUNCTION pms.valuation_sums_finalfn(state internal, is_position boolean, asset_class text,
+                                           quantity numeric, price numeric, price_multiplier numeric,
+                                           accrued_price numeric, duration float8, dv01 float8,
+                                           maturity_bucket text, stale boolean, local_rate numeric,
+                                           report_rate numeric, minor_units integer)
+RETURNS pms.valuation_sums
+LANGUAGE c IMMUTABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'pms_valuation_sums_finalfn';
+COMMENT ON FUNCTION pms.valuation_sums_finalfn(internal, boolean, text, numeric, numeric, numeric, numeric,
+                                               float8, float8, text, boolean, numeric, numeric, integer) IS
+    'Internal: final function of pms.valuation_sums.';
+
+CREATE AGGREGATE pms.valuation_sums(is_position boolean, asset_class text, quantity numeric, price numeric,
+                                    price_multiplier numeric, accrued_price numeric, duration float8,
+                                    dv01 float8, maturity_bucket text, stale boolean, local_rate numeric,
+                                    report_rate numeric, minor_units integer) (
+    SFUNC = pms.valuation_sums_transfn,
+    STYPE = internal,
+    SSPACE = 400,
+    FINALFUNC = pms.valuation_sums_finalfn,
+    FINALFUNC_EXTRA,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE pms.valuation_sums(boolean, text, numeric, numeric, numeric, numeric, float8, float8, text,
+                                        boolean, numeric, numeric, integer) IS
+    'Internal: values each line (a position, or cash with price and multiplier 1) exactly as pms.valuation_lines does (round(quantity x price x multiplier x local_rate / report_rate, minor_units), accrued likewise, DV01 and duration in float8) and returns the group''s sums in fixed point, exact, with a numeric fallback; order-independent. No combine function.';
+
+-- Analytics of some accounts (level 'account') or households (level 'household') in one pass:
+-- the lines pms.valuation_lines would return are valued and summed by the C aggregate
+-- pms.valuation_sums instead, without being materialized.
 CREATE FUNCTION pms.portfolio_analytics(level text, ids uuid[] DEFAULT NULL, as_of date DEFAULT NULL,
                                         known_at timestamptz DEFAULT NULL)
 RETURNS TABLE (household_id uuid, account_id uuid, currency text, market_value numeric, accrued_interest numeric,
@@ -180,33 +276,57 @@ LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
-    WITH lines AS (
-        SELECT l.*, CASE level WHEN 'account' THEN l.account_id ELSE l.household_id END AS group_id,
-               l.market_value + l.accrued_interest AS bond_value
-        FROM pms.valuation_lines(
-                 CASE WHEN ids IS NOT NULL THEN
-                     ARRAY(SELECT a.account_id FROM pms.accounts a
-                           WHERE (CASE level WHEN 'account' THEN a.account_id ELSE a.household_id END) = ANY (ids)) END,
-                 as_of, known_at, level) l
+    WITH scope AS (
+        SELECT CASE WHEN ids IS NOT NULL THEN
+                   ARRAY(SELECT a.account_id FROM pms.accounts a
+                         WHERE (CASE level WHEN 'account' THEN a.account_id ELSE a.household_id END) = ANY (ids)) END
+               AS account_ids
+    ), book AS (
+        SELECT bk.*, CASE level WHEN 'account' THEN bk.account_id ELSE bk.household_id END AS group_id
+        FROM scope, pms.valuation_book(scope.account_ids, as_of, known_at, level) bk
+    ), held AS MATERIALIZED (
+        SELECT p.account_id, p.instrument_id, p.quantity
+        FROM scope, pms.positions_of(scope.account_ids, as_of, known_at) p
+    ), lines AS (
+        -- hash joins: the positions probe the 500-odd instruments and the book of accounts
+        SELECT bk.group_id, true AS is_position, v.asset_class, p.quantity,
+               v.price, v.price_multiplier, v.accrued_price, v.duration, v.dv01, v.maturity_bucket, v.stale,
+               v.local_rate, bk.report_rate, bk.minor_units
+        FROM held p
+        JOIN book bk ON bk.account_id = p.account_id
+        JOIN pms.valuation_prices(as_of, known_at, ARRAY(SELECT DISTINCT h.instrument_id FROM held h)) v
+          ON v.instrument_id = p.instrument_id
+        UNION ALL
+        SELECT bk.group_id, false, 'CASH', c.balance, 1, 1, NULL, 0, 0, NULL,
+               false, fi.rate, bk.report_rate, bk.minor_units
+        FROM scope, pms.cash_balances_of(scope.account_ids, as_of, known_at) c
+        JOIN book bk ON bk.account_id = c.account_id
+        LEFT JOIN pms.fx_rates_on(as_of, known_at) fi ON fi.currency = c.currency
+        WHERE c.balance <> 0
+    ), summed AS (
+        -- grouped by one key, so that the planner hashes the groups; their household and
+        -- currency are looked up afterwards
+        SELECT l.group_id,
+               pms.valuation_sums(l.is_position, l.asset_class, l.quantity, l.price, l.price_multiplier,
+                                  l.accrued_price, l.duration, l.dv01, l.maturity_bucket, l.stale, l.local_rate,
+                                  l.report_rate, l.minor_units) AS s
+        FROM lines l
+        GROUP BY l.group_id
     ), totals AS (
         -- Duration and DV01 are summed as integers (value-years to 1e-4, DV01 to 1e-6 of the
-        -- currency): exact, so no row order can change a digit, and cheaper than numeric.
-        SELECT l.group_id, l.household_id, min(l.currency) AS currency,
-               coalesce(sum(l.market_value) FILTER (WHERE l.instrument_id IS NOT NULL), 0) AS market_value,
-               coalesce(sum(l.accrued_interest), 0) AS accrued_interest,
-               coalesce(sum(l.market_value) FILTER (WHERE l.instrument_id IS NULL), 0) AS cash,
-               sum(l.bond_value) FILTER (WHERE l.asset_class = 'BOND') AS bond_value,
-               sum(round(l.bond_value::float8 * l.duration * 1e4)::bigint) FILTER (WHERE l.asset_class = 'BOND') / 1e4 AS duration_value,
-               sum(round(l.dv01 * 1e6)::bigint) FILTER (WHERE l.asset_class = 'BOND') / 1e6 AS dv01,
-               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '0-2y') AS b0,
-               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '2-5y') AS b2,
-               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '5-10y') AS b5,
-               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '10-20y') AS b10,
-               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '20y+') AS b20,
-               count(*) FILTER (WHERE l.instrument_id IS NOT NULL)::integer AS positions,
-               count(*) FILTER (WHERE l.stale)::integer AS stale_positions
-        FROM lines l
-        GROUP BY l.group_id, l.household_id
+        -- currency): exact, so no row order can change a digit.
+        SELECT x.group_id, g.household_id, g.report_currency AS currency,
+               coalesce((x.s).market_value, 0) AS market_value,
+               coalesce((x.s).accrued_interest, 0) AS accrued_interest,
+               coalesce((x.s).cash, 0) AS cash,
+               (x.s).bond_value AS bond_value,
+               (x.s).duration_units / 1e4 AS duration_value,
+               (x.s).dv01_units / 1e6 AS dv01,
+               (x.s).bucket_0_2y AS b0, (x.s).bucket_2_5y AS b2, (x.s).bucket_5_10y AS b5,
+               (x.s).bucket_10_20y AS b10, (x.s).bucket_20y_plus AS b20,
+               (x.s).positions AS positions, (x.s).stale_positions AS stale_positions
+        FROM summed x
+        JOIN (SELECT DISTINCT b.group_id, b.household_id, b.report_currency FROM book b) g ON g.group_id = x.group_id
     )
     SELECT t.household_id, CASE level WHEN 'account' THEN t.group_id END, t.currency, t.market_value,
            t.accrued_interest, t.cash, t.market_value + t.accrued_interest + t.cash,

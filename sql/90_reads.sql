@@ -6,6 +6,7 @@ CREATE FUNCTION pms.last_activity(as_of date DEFAULT NULL, known_at timestamptz 
 RETURNS TABLE (household_id uuid, account_id uuid, last_activity date)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
 DECLARE
     day     date := pms.resolve_as_of(last_activity.as_of);
