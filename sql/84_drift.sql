@@ -1,9 +1,10 @@
 -- 84_drift.sql: how far each account's fixed-income sleeve is from its effective target, as
--- of a date, as known at a time.  The sleeve of every account comes from one C pass
--- (pms.account_exposures: each bond valued once, the live projection read once and rewound
--- to the as-of date); the drift rule is C too (pms.drift_measures).  Because drift reads the
--- live projection that the execution triggers keep current, an account's drift moves as soon
--- as its fills land.  docs/drift.md has the rule, the statuses and a worked example.
+-- of a date, as known at a time.  pms.drift_of is one C pass: each bond valued once, the live
+-- projection read once and rewound to the as-of date (the scan pms.account_exposures also
+-- exposes), the effective targets read set-based, the rule (pms.drift_measures for one
+-- sleeve) applied per account.  Because drift reads the live projection that the execution
+-- triggers keep current, an account's drift moves as soon as its fills land.  docs/drift.md
+-- has the rule, the statuses and a worked example.
 
 CREATE TYPE pms.drift_measures AS (
     duration_drift      float8,

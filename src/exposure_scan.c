@@ -300,23 +300,16 @@ ResolveClocks(ExposureScan *s, Datum as_of, bool as_of_null, Datum known_at, boo
 static void
 LoadBonds(ExposureScan *s, MemoryContext cxt)
 {
-	RunQuery(s, s->account_ids == NULL ?
+	RunQuery(s,
 			 "SELECT v.instrument_id, v.stale OR f.rate IS NULL, v.maturity_bucket, "
 			 "       (v.price::float8 + coalesce(v.accrued, 0)) * i.price_multiplier::float8 * f.rate::float8, "
 			 "       v.duration "
-			 "FROM pms.instrument_valuations($1, $2) v "
+			 "FROM pms.instrument_valuations($1, $2, "
+			 "         CASE WHEN $3 IS NOT NULL THEN ARRAY(SELECT DISTINCT p.instrument_id FROM pms.position_projection p "
+			 "                                             WHERE p.account_id = ANY ($3)) END) v "
 			 "JOIN pms.instruments i ON i.instrument_id = v.instrument_id "
 			 "LEFT JOIN pms.fx_rates_on($1, $2) f ON f.currency = i.currency "
-			 "WHERE i.asset_class = 'BOND'" :
-			 "SELECT v.instrument_id, v.stale OR f.rate IS NULL, v.maturity_bucket, "
-			 "       (v.price::float8 + coalesce(v.accrued, 0)) * i.price_multiplier::float8 * f.rate::float8, "
-			 "       v.duration "
-			 "FROM pms.instrument_valuations($1, $2, ARRAY(SELECT DISTINCT p.instrument_id "
-			 "                                           FROM pms.position_projection p "
-			 "                                           WHERE p.account_id = ANY ($3))) v "
-			 "JOIN pms.instruments i ON i.instrument_id = v.instrument_id "
-			 "LEFT JOIN pms.fx_rates_on($1, $2) f ON f.currency = i.currency "
-			 "WHERE i.asset_class = 'BOND'", s->account_ids ? 3 : 2);
+			 "WHERE i.asset_class = 'BOND'", 3);
 	s->bonds = bondmap_create(cxt, Max(SPI_processed, 16), NULL);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
@@ -375,6 +368,16 @@ Account(ExposureScan *s, const pg_uuid_t *id)
 	return &s->sums[index];
 }
 
+/* a + b into *out, refusing a sum too large for a fixed-point quantity. */
+static inline void
+AddQuantities(PmsDecimal a, PmsDecimal b, PmsDecimal *out)
+{
+	if (!PmsDecAdd(a, b, out))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("position correction is out of range for drift")));
+}
+
 /* Adds a signed quantity to the correction of one position. */
 static void
 AddRewind(ExposureScan *s, const pg_uuid_t *account, const pg_uuid_t *instrument, PmsDecimal delta)
@@ -392,10 +395,8 @@ AddRewind(ExposureScan *s, const pg_uuid_t *account, const pg_uuid_t *instrument
 		e->delta = delta;
 		s->rewind_bits[(e->hash % REWIND_BITS) / 64] |= UINT64CONST(1) << (e->hash % 64);
 	}
-	else if (!PmsDecAdd(e->delta, delta, &e->delta))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("position correction is out of range for drift")));
+	else
+		AddQuantities(e->delta, delta, &e->delta);
 }
 
 /*
@@ -489,10 +490,7 @@ AddProjectionRow(ExposureScan *s, AccountEntry *a, uint32 account_hash, const pg
 			if (e != NULL)
 			{
 				e->applied = true;
-				if (!PmsDecAdd(q, e->delta, &q))
-					ereport(ERROR,
-							(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-							 errmsg("position correction is out of range for drift")));
+				AddQuantities(q, e->delta, &q);
 			}
 		}
 	}
