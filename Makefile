@@ -52,7 +52,8 @@ OBJS         = \
 	src/simulate_sql.o \
 	src/drift.o \
 	src/drift_sql.o \
-	src/exposure_scan.o
+	src/exposure_scan.o \
+	src/spi_stream.o
 
 DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA         = $(filter-out $(DATA_built), $(wildcard sql/$(EXTENSION)--*--*.sql))

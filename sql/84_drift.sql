@@ -26,10 +26,12 @@ COMMENT ON FUNCTION pms.drift_measures(float8, float8[], float8, jsonb, float8, 
     'Drift of a sleeve (current duration, bucket weights in bucket order; NULL duration = no valued bond) from a target (duration, bucket weights jsonb, tolerances): duration drift |current - target| / target, bucket drifts |current - target| per bucket, overall drift = weighted mean of the duration drift and the largest bucket drift (pms.drift_duration_weight, pms.drift_bucket_weight), status red above a tolerance, yellow above pms.drift_warning_band x a tolerance, else green. NULL without a target.';
 
 -- The bond sleeve of every account (or some) as of a date, as known at a time (C, one pass).
+-- Parallel restricted, like pms.drift_of: a whole-book pass runs once, in the leader (its own
+-- queries may use parallel workers), never once per worker on the inner side of a join.
 CREATE FUNCTION pms.account_exposures(as_of date DEFAULT NULL, known_at timestamptz DEFAULT NULL,
                                       account_ids uuid[] DEFAULT NULL)
 RETURNS TABLE (account_id uuid, duration float8, bucket_weights float8[], positions integer, stale_positions integer)
-LANGUAGE c STABLE PARALLEL SAFE ROWS 100000
+LANGUAGE c STABLE PARALLEL RESTRICTED ROWS 100000
 AS 'MODULE_PATHNAME', 'pms_account_exposures';
 COMMENT ON FUNCTION pms.account_exposures(date, timestamptz, uuid[]) IS
     'Internal: per account holding a bond as of a date (pms.as_of by default), as known at a time (pms.known_at), on the pms.position_basis dates: modified duration and bucket weights (0-2y, 2-5y, 5-10y, 10-20y, 20y+) of the valued bonds by dirty value, unrounded, in the FX pivot; bond positions and how many are stale. Ordered by account.';
@@ -67,7 +69,7 @@ RETURNS TABLE (account_id uuid, household_id uuid, model_id uuid, target_source 
                target_duration float8, duration_drift float8, bucket_drifts jsonb, max_bucket_drift float8,
                overall_drift float8, status text, positions integer, stale_positions integer,
                last_rebalanced_at timestamptz)
-LANGUAGE c STABLE PARALLEL SAFE ROWS 100000
+LANGUAGE c STABLE PARALLEL RESTRICTED ROWS 100000
 SET jit = off
 SET work_mem = '64MB'
 AS 'MODULE_PATHNAME', 'pms_drift_of';
@@ -80,7 +82,7 @@ CREATE FUNCTION pms.drift(uuid, as_of date DEFAULT NULL)
 RETURNS TABLE (account_id uuid, household_id uuid, model_id uuid, current_duration float8, target_duration float8,
                duration_drift float8, bucket_drifts jsonb, overall_drift float8, status text,
                last_rebalanced_at timestamptz)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN

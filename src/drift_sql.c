@@ -5,8 +5,8 @@
  *		both under the pms.drift_* settings (the pure rule is in drift.c).
  *
  * pms.drift_of takes each account's sleeve from the exposure scan and its
- * effective target from pms.effective_targets (one set-based query, read
- * through a cursor), applies the rule and writes the rows itself: no
+ * effective target from pms.effective_targets (one set-based query, its rows
+ * streamed, not joined), applies the rule and writes the rows itself: no
  * per-account SQL.
  *
  * Bucket drifts come back as jsonb with the five bucket keys, each rounded to
@@ -26,6 +26,8 @@
 #include "drift.h"
 #include "exposure_scan.h"
 #include "pms.h"
+#include "spi_stream.h"
+#include "uuid_hash.h"
 
 PG_FUNCTION_INFO_V1(pms_drift_measures);
 PG_FUNCTION_INFO_V1(pms_drift_of);
@@ -218,11 +220,35 @@ TargetWeights(WeightMemo *memo, Jsonb *j, double *out, MemoryContext cxt)
 	memcpy(out, memo->weights, sizeof(memo->weights));
 }
 
-/* Columns of the target query in pms_drift_of. */
+/* What the drift pass knows of an account besides its sleeve. */
+typedef struct AccountNote
+{
+	pg_uuid_t	account_id;		/* hash key */
+	uint32		hash;			/* stored, so probing never rehashes */
+	char		status;			/* simplehash slot status */
+	bool		emitted;		/* its drift row is written */
+	bool		rebalanced;		/* it has traded to rebalance: */
+	TimestampTz rebalanced_at;	/* when, last */
+} AccountNote;
+
+#define SH_PREFIX notemap
+#define SH_ELEMENT_TYPE AccountNote
+#define SH_KEY_TYPE pg_uuid_t
+#define SH_KEY account_id
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_HASH_KEY(tb, key) UuidHash(&(key))
+#define SH_EQUAL(tb, a, b) (memcmp((a).data, (b).data, UUID_LEN) == 0)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* Columns of the target query in pms_drift_of (the account query has the first two). */
 enum
 {
 	TQ_ACCOUNT = 1, TQ_HOUSEHOLD, TQ_MODEL, TQ_SOURCE, TQ_DURATION, TQ_WEIGHTS, TQ_DURATION_TOL,
-	TQ_BUCKET_TOL, TQ_REBALANCED
+	TQ_BUCKET_TOL
 };
 
 /* Columns of pms.drift_of. */
@@ -233,25 +259,67 @@ enum
 	DO_COLUMNS
 };
 
-/* Writes the drift row of one account (a row of the target query). */
+/* What each row of the queries in pms_drift_of needs. */
+typedef struct DriftPass
+{
+	ExposureScan *scan;
+	notemap_hash *notes;
+	DriftSettings settings;
+	WeightMemo	memo;
+	ReturnSetInfo *rsinfo;
+	MemoryContext keep;			/* outlives the rows: the weight memo */
+} DriftPass;
+
+/* Notes when an account last traded to rebalance (a row of pms.last_rebalances). */
 static void
-EmitDriftRow(ExposureScan *scan, HeapTuple tup, TupleDesc desc, const DriftSettings *settings,
-			 WeightMemo *memo, ReturnSetInfo *rsinfo, MemoryContext keep)
+NoteRebalance(TupleTableSlot *slot, void *arg)
+{
+	DriftPass  *pass = arg;
+	bool		found;
+	AccountNote *note = notemap_insert(pass->notes, *DatumGetUUIDP(SpiStreamColumn(slot, 1, "pms.drift_of")),
+									   &found);
+
+	note->emitted = false;
+	note->rebalanced = true;
+	note->rebalanced_at = DatumGetTimestampTz(SpiStreamColumn(slot, 2, "pms.drift_of"));
+}
+
+/*
+ * Writes the drift row of one account, a row of the target query (with_target)
+ * or of the account query (without); an account already written is skipped.
+ */
+static void
+EmitDriftRow(DriftPass *pass, TupleTableSlot *slot, bool with_target)
 {
 	Datum		values[DO_COLUMNS];
 	bool		nulls[DO_COLUMNS];
 	bool		isnull;
+	bool		found;
+	AccountNote *note;
 	AccountSleeve sleeve;
 	DriftInput	in;
 	DriftResult out;
 	const char *status;
-	int			copy[][2] = {{TQ_ACCOUNT, DO_ACCOUNT}, {TQ_HOUSEHOLD, DO_HOUSEHOLD}, {TQ_MODEL, DO_MODEL},
-	{TQ_SOURCE, DO_SOURCE}, {TQ_DURATION, DO_TARGET}, {TQ_REBALANCED, DO_REBALANCED}};
 
 	memset(nulls, true, sizeof(nulls));
-	for (int c = 0; c < lengthof(copy); c++)
-		values[copy[c][1]] = SPI_getbinval(tup, desc, copy[c][0], &nulls[copy[c][1]]);
-	ExposureScanSleeve(scan, DatumGetUUIDP(values[DO_ACCOUNT]), &sleeve);
+	values[DO_ACCOUNT] = SpiStreamColumn(slot, TQ_ACCOUNT, "pms.drift_of");
+	values[DO_HOUSEHOLD] = SpiStreamColumn(slot, TQ_HOUSEHOLD, "pms.drift_of");
+	nulls[DO_ACCOUNT] = nulls[DO_HOUSEHOLD] = false;
+	note = notemap_insert(pass->notes, *DatumGetUUIDP(values[DO_ACCOUNT]), &found);
+	if (!found)
+		note->rebalanced = false;
+	else if (note->emitted)
+		return;
+	note->emitted = true;
+	values[DO_REBALANCED] = TimestampTzGetDatum(note->rebalanced_at);
+	nulls[DO_REBALANCED] = !note->rebalanced;
+	if (with_target)
+	{
+		values[DO_MODEL] = slot_getattr(slot, TQ_MODEL, &nulls[DO_MODEL]);
+		values[DO_SOURCE] = slot_getattr(slot, TQ_SOURCE, &nulls[DO_SOURCE]);
+		values[DO_TARGET] = slot_getattr(slot, TQ_DURATION, &nulls[DO_TARGET]);
+	}
+	ExposureScanSleeve(pass->scan, DatumGetUUIDP(values[DO_ACCOUNT]), &sleeve);
 	values[DO_CURRENT] = Float8GetDatum(sleeve.duration);
 	nulls[DO_CURRENT] = !sleeve.has_duration;
 	values[DO_POSITIONS] = Int32GetDatum(sleeve.positions);
@@ -268,10 +336,11 @@ EmitDriftRow(ExposureScan *scan, HeapTuple tup, TupleDesc desc, const DriftSetti
 		in.duration = sleeve.duration;
 		memcpy(in.weights, sleeve.weights, sizeof(in.weights));
 		in.target_duration = DatumGetFloat8(values[DO_TARGET]);
-		TargetWeights(memo, DatumGetJsonbP(SPI_getbinval(tup, desc, TQ_WEIGHTS, &isnull)), in.target_weights, keep);
-		in.duration_tolerance = DatumGetFloat8(SPI_getbinval(tup, desc, TQ_DURATION_TOL, &isnull));
-		in.bucket_tolerance = DatumGetFloat8(SPI_getbinval(tup, desc, TQ_BUCKET_TOL, &isnull));
-		DriftCompute(&in, settings, &out);
+		TargetWeights(&pass->memo, DatumGetJsonbP(slot_getattr(slot, TQ_WEIGHTS, &isnull)), in.target_weights,
+					  pass->keep);
+		in.duration_tolerance = DatumGetFloat8(slot_getattr(slot, TQ_DURATION_TOL, &isnull));
+		in.bucket_tolerance = DatumGetFloat8(slot_getattr(slot, TQ_BUCKET_TOL, &isnull));
+		DriftCompute(&in, &pass->settings, &out);
 		values[DO_DURATION_DRIFT] = Float8GetDatum(out.duration_drift);
 		values[DO_BUCKET_DRIFTS] = JsonbPGetDatum(BucketDriftsJsonb(out.bucket_drifts));
 		values[DO_MAX_BUCKET] = Float8GetDatum(out.max_bucket_drift);
@@ -281,12 +350,29 @@ EmitDriftRow(ExposureScan *scan, HeapTuple tup, TupleDesc desc, const DriftSetti
 	}
 	values[DO_STATUS] = CStringGetTextDatum(status);
 	nulls[DO_STATUS] = false;
-	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	tuplestore_putvalues(pass->rsinfo->setResult, pass->rsinfo->setDesc, values, nulls);
+}
+
+/* Writes the drift row of an account with an effective target (a row of the target query). */
+static void
+EmitTargetedRow(TupleTableSlot *slot, void *arg)
+{
+	EmitDriftRow(arg, slot, true);
+}
+
+/* Writes the row of an account the target query did not have: it has no target. */
+static void
+EmitUntargetedRow(TupleTableSlot *slot, void *arg)
+{
+	EmitDriftRow(arg, slot, false);
 }
 
 /*
  * SQL: pms.drift_of(as_of date, known_at timestamptz, account_ids uuid[]): the drift
  * of every account (or some) from its effective target, one row per account.
+ * Three streamed queries after the exposure scan: when each account last
+ * rebalanced (few rows, kept in a map), the effective targets (a row each,
+ * written at once), then the accounts, for those without a target.
  */
 Datum
 pms_drift_of(PG_FUNCTION_ARGS)
@@ -294,48 +380,36 @@ pms_drift_of(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext caller = CurrentMemoryContext;
 	MemoryContext scratch = AllocSetContextCreate(caller, "pms.drift_of", ALLOCSET_DEFAULT_SIZES);
-	MemoryContext row_cxt = AllocSetContextCreate(scratch, "pms.drift_of row", ALLOCSET_DEFAULT_SIZES);
-	DriftSettings settings = CurrentDriftSettings();
 	ArrayType  *account_ids = PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2);
-	WeightMemo	memo = {NULL};
-	ExposureScan *scan;
+	DriftPass	pass = {NULL};
 	Oid			types[3] = {DATEOID, TIMESTAMPTZOID, UUIDARRAYOID};
 	Datum		values[3];
-	char		nulls[3] = {' ', ' ', account_ids ? ' ' : 'n'};
-	Portal		portal;
+	bool		nulls[3] = {false, false, account_ids == NULL};
 
+	pass.settings = CurrentDriftSettings();
+	pass.rsinfo = rsinfo;
+	pass.keep = scratch;
 	InitMaterializedSRF(fcinfo, 0);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "pms.drift_of: SPI_connect failed");
-	scan = ExposureScanRun(PG_GETARG_DATUM(0), PG_ARGISNULL(0), PG_GETARG_DATUM(1), PG_ARGISNULL(1),
-						   account_ids, scratch);
-	values[0] = DateADTGetDatum(ExposureScanAsOf(scan));
-	values[1] = TimestampTzGetDatum(ExposureScanKnownAt(scan));
+	pass.scan = ExposureScanRun(PG_GETARG_DATUM(0), PG_ARGISNULL(0), PG_GETARG_DATUM(1), PG_ARGISNULL(1),
+								account_ids, scratch);
+	pass.notes = notemap_create(scratch, Max(ExposureScanAccounts(pass.scan), 1024), NULL);
+	values[0] = DateADTGetDatum(ExposureScanAsOf(pass.scan));
+	values[1] = TimestampTzGetDatum(ExposureScanKnownAt(pass.scan));
 	values[2] = account_ids ? PointerGetDatum(account_ids) : (Datum) 0;
-	portal = SPI_cursor_open_with_args(NULL,
-									   "SELECT a.account_id, a.household_id, t.model_id, t.source, t.duration_target, "
-									   "       t.bucket_weights, t.duration_tolerance, t.bucket_tolerance, r.last_rebalanced_at "
-									   "FROM pms.accounts a "
-									   "LEFT JOIN pms.effective_targets(pms.end_of_day($1), $3) t ON t.account_id = a.account_id "
-									   "LEFT JOIN pms.last_rebalances($1, $2, $3) r ON r.account_id = a.account_id "
-									   "WHERE $3 IS NULL OR a.account_id = ANY ($3)",
-									   3, types, values, nulls, true, CURSOR_OPT_NO_SCROLL);
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, 10000);
-		if (SPI_processed == 0)
-			break;
-		for (uint64 r = 0; r < SPI_processed; r++)
-		{
-			MemoryContext old = MemoryContextSwitchTo(row_cxt);
-
-			EmitDriftRow(scan, SPI_tuptable->vals[r], SPI_tuptable->tupdesc, &settings, &memo, rsinfo, scratch);
-			MemoryContextSwitchTo(old);
-			MemoryContextReset(row_cxt);
-		}
-		SPI_freetuptable(SPI_tuptable);
-	}
-	SPI_cursor_close(portal);
+	SpiStreamQuery("pms.drift_of",
+				   "SELECT r.account_id, r.last_rebalanced_at FROM pms.last_rebalances($1, $2, $3) r",
+				   3, types, values, nulls, NoteRebalance, &pass);
+	SpiStreamQuery("pms.drift_of",
+				   "SELECT t.account_id, t.household_id, t.model_id, t.source, t.duration_target, "
+				   "       t.bucket_weights, t.duration_tolerance, t.bucket_tolerance "
+				   "FROM pms.effective_targets(pms.end_of_day($1), $3) t",
+				   3, types, values, nulls, EmitTargetedRow, &pass);
+	SpiStreamQuery("pms.drift_of",
+				   "SELECT a.account_id, a.household_id FROM pms.accounts a "
+				   "WHERE $3 IS NULL OR a.account_id = ANY ($3)",
+				   3, types, values, nulls, EmitUntargetedRow, &pass);
 	SPI_finish();
 	MemoryContextSwitchTo(caller);
 	MemoryContextDelete(scratch);

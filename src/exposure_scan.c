@@ -8,19 +8,28 @@
  * adds quantity x value to its account.  For all accounts the projection is
  * scanned directly (no executor per row); for some accounts it is read by
  * index through SPI.  A past date or an earlier knowledge time rewinds the
- * projection: the signed quantities of live fills dated after the as-of date
- * (or recorded after known_at) are taken off, and fills whose cancel was
+ * projection: the signed quantities of live bond fills dated after the as-of
+ * date (or recorded after known_at) are taken off, and fills whose cancel was
  * recorded after known_at are put back, so the cost grows with the history
  * after the as-of date, not with the whole history.  Only quantities matter
  * here, and a quantity is a plain sum, so the rewind is exact.
+ *
+ * The corrections are grouped by account (contiguous, ordered by bond) and
+ * each account carries a 64-bit mask of the bonds (index mod 64) it has
+ * corrections for, so a projection row looks for its correction only when
+ * the mask says it may have one.
  *
  * Sums are exact and order-free: each position's value (to 1e-9 of the pivot
  * currency) and value x duration are rounded to 128-bit integers before they
  * are added, so a physically reordered table gives the same bits.
  *
  * Projection rows come in no particular account order, so each row is a
- * random access into the account hash and the account's sums; rows are taken
- * in batches whose hash slots and sums are prefetched before they are used.
+ * random access into the account hash, the account's sums and perhaps its
+ * corrections; rows are taken in batches whose hash slots, sums and
+ * corrections are prefetched before they are used.
+ *
+ * Queries stream their rows (spi_stream.c): nothing is copied into SPI tuple
+ * tables.
  */
 #include "postgres.h"
 
@@ -46,6 +55,8 @@
 #include "exposure_scan.h"
 #include "pms.h"
 #include "position_fold_pg.h"
+#include "spi_stream.h"
+#include "uuid_hash.h"
 
 PG_FUNCTION_INFO_V1(pms_account_exposures);
 
@@ -59,6 +70,7 @@ typedef struct BondEntry
 	uint32		hash;			/* stored, so probing never rehashes */
 	char		status;			/* simplehash slot status */
 	bool		stale;			/* no price, curve or FX rate: left out */
+	int32		index;			/* into ExposureScan.bond_list */
 	int			bucket;			/* maturity bucket index */
 	double		unit_value;		/* (clean price + accrued) x multiplier x FX rate */
 	double		duration;		/* modified duration */
@@ -78,6 +90,9 @@ typedef struct AccountEntry
 {
 	int32		positions;		/* non-zero bond positions */
 	int32		stale;			/* of which stale */
+	int32		first_correction;	/* its corrections: ExposureScan.corrections[first ...] */
+	int32		corrections;	/* how many */
+	uint64		correction_mask;	/* bit (bond index mod 64) set for each correction */
 	pms_int128	duration_value; /* sum of value x duration, VALUE_SCALE units */
 	pms_int128	buckets[DRIFT_BUCKETS]; /* value per bucket, VALUE_SCALE units */
 } AccountEntry;
@@ -89,65 +104,24 @@ typedef struct PendingRow
 	pg_uuid_t	instrument_id;
 	uint32		hash;			/* of account_id */
 	int32		index;			/* into ExposureScan.sums */
+	BondEntry  *bond;			/* NULL: not a bond */
 	PmsDecimal	quantity;
 } PendingRow;
 
 /* Rows per prefetch batch. */
 #define BATCH_ROWS 32
 
-/* A correction of one position: the quantity to add to the projection's. */
-typedef struct RewindKey
+/*
+ * The correction of one bond position: the signed quantity to add to the
+ * projection's.  An account's corrections are contiguous and ordered by bond.
+ */
+typedef struct Correction
 {
-	pg_uuid_t	account_id;
-	pg_uuid_t	instrument_id;
-} RewindKey;
-
-typedef struct RewindEntry
-{
-	RewindKey	key;			/* hash key */
-	uint32		hash;			/* stored, so probing never rehashes */
-	char		status;			/* simplehash slot status */
+	int32		account;		/* index into ExposureScan.sums */
+	int32		bond;			/* index into ExposureScan.bond_list */
 	bool		applied;		/* met in the projection */
-	PmsDecimal	delta;			/* signed quantity to add */
-} RewindEntry;
-
-/* Mixes 64 bits (the MurmurHash3 finalizer). */
-static inline uint64
-Mix64(uint64 h)
-{
-	h ^= h >> 33;
-	h *= UINT64CONST(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return h;
-}
-
-/* Hash of a uuid: both halves mixed (any part of a uuid may be constant). */
-static inline uint32
-UuidHash(const pg_uuid_t *u)
-{
-	uint64		a;
-	uint64		b;
-
-	memcpy(&a, u->data, 8);
-	memcpy(&b, u->data + 8, 8);
-	return (uint32) Mix64(a * UINT64CONST(0x9e3779b97f4a7c15) ^ b);
-}
-
-/* Hash of an (account, instrument) pair from the hashes of its two ids. */
-static inline uint32
-CombineHashes(uint32 account_hash, uint32 instrument_hash)
-{
-	return (uint32) Mix64(((uint64) account_hash << 32) | instrument_hash);
-}
-
-/* Hash of an (account, instrument) pair. */
-static inline uint32
-PairHash(const RewindKey *k)
-{
-	return CombineHashes(UuidHash(&k->account_id), UuidHash(&k->instrument_id));
-}
+	PmsDecimal	delta;
+} Correction;
 
 #define SH_PREFIX bondmap
 #define SH_ELEMENT_TYPE BondEntry
@@ -175,19 +149,6 @@ PairHash(const RewindKey *k)
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-#define SH_PREFIX rewindmap
-#define SH_ELEMENT_TYPE RewindEntry
-#define SH_KEY_TYPE RewindKey
-#define SH_KEY key
-#define SH_STORE_HASH
-#define SH_GET_HASH(tb, a) ((a)->hash)
-#define SH_HASH_KEY(tb, k) PairHash(&(k))
-#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(RewindKey)) == 0)
-#define SH_SCOPE static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
-
 /* Everything one scan works with. */
 struct ExposureScan
 {
@@ -196,17 +157,17 @@ struct ExposureScan
 	bool		settle_basis;
 	ArrayType  *account_ids;	/* NULL: every account */
 	bondmap_hash *bonds;
+	BondEntry **bond_list;		/* each bond by its index */
 	accountmap_hash *accounts;
 	AccountEntry *sums;			/* one per account met, in order of first sight */
 	pg_uuid_t  *ids;			/* the id of each */
 	int			nsums;
 	int			maxsums;
-	rewindmap_hash *rewinds;
-	uint64	   *rewind_bits;	/* filter: bit (pair hash mod REWIND_BITS) set for each correction */
+	int32		expected_accounts;	/* estimate, from pg_class */
+	Correction *corrections;	/* by account, then bond */
+	int64		ncorrections;
+	int64		maxcorrections;
 };
-
-/* Bits in the correction filter (512 kB: stays in cache while the projection streams by). */
-#define REWIND_BITS (UINT64CONST(1) << 22)
 
 /* A quantity datum as an exact decimal; numeric too large for one is refused. */
 static PmsDecimal
@@ -257,26 +218,25 @@ AddUnits(pms_int128 *sum, double x)
 	*sum = result;
 }
 
-/* Runs a read-only SPI query with the as-of date and knowledge time as $1 and $2 (and account ids as $3). */
+/* Streams a read-only query with the as-of date and knowledge time as $1 and $2 (and account ids as $3) to row(). */
 static void
-RunQuery(ExposureScan *s, const char *sql, int nargs)
+StreamQuery(ExposureScan *s, const char *sql, int nargs, SpiRowFn row)
 {
 	Oid			types[3] = {DATEOID, TIMESTAMPTZOID, UUIDARRAYOID};
 	Datum		values[3];
-	char		nulls[3] = {' ', ' ', ' '};
-	int			rc;
+	bool		nulls[3] = {false, false, s->account_ids == NULL};
 
 	values[0] = DateADTGetDatum(s->as_of);
 	values[1] = TimestampTzGetDatum(s->known_at);
 	values[2] = s->account_ids ? PointerGetDatum(s->account_ids) : (Datum) 0;
-	if (s->account_ids == NULL)
-		nulls[2] = 'n';
-	rc = SPI_execute_with_args(sql, nargs, types, values, nulls, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "pms.account_exposures: query failed: %s", SPI_result_code_string(rc));
+	SpiStreamQuery("pms.account_exposures", sql, nargs, types, values, nulls, row, s);
 }
 
-/* Resolves the clocks: the arguments, else pms.as_of / pms.known_at, else today / everything. */
+/*
+ * Resolves the clocks (the arguments, else pms.as_of / pms.known_at, else
+ * today / everything) and estimates how many accounts there are, to size the
+ * account structures once.
+ */
 static void
 ResolveClocks(ExposureScan *s, Datum as_of, bool as_of_null, Datum known_at, bool known_null)
 {
@@ -285,12 +245,43 @@ ResolveClocks(ExposureScan *s, Datum as_of, bool as_of_null, Datum known_at, boo
 	char		nulls[2] = {as_of_null ? 'n' : ' ', known_null ? 'n' : ' '};
 	bool		isnull;
 
-	if (SPI_execute_with_args("SELECT pms.resolve_as_of($1), pms.resolve_known_at($2)",
+	if (SPI_execute_with_args("SELECT pms.resolve_as_of($1), pms.resolve_known_at($2), "
+							  "       (SELECT least(greatest(c.reltuples, 0), 1e7)::int4 FROM pg_catalog.pg_class c "
+							  "        WHERE c.oid = 'pms.accounts'::pg_catalog.regclass)",
 							  2, types, values, nulls, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "pms.account_exposures: cannot resolve the clocks");
 	s->as_of = DatumGetDateADT(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	s->known_at = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	s->expected_accounts = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
 	s->settle_basis = pms_position_basis == POSITION_BASIS_SETTLE;
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Adds one row of the bond query in LoadBonds to the bond map. */
+static void
+AddBondRow(TupleTableSlot *slot, void *arg)
+{
+	ExposureScan *s = arg;
+	bool		found;
+	BondEntry  *b = bondmap_insert(s->bonds, *DatumGetUUIDP(SpiStreamColumn(slot, 1, "pms.account_exposures")),
+								   &found);
+	text	   *bucket;
+
+	if (found)
+		elog(ERROR, "pms.account_exposures: a bond is valued twice");
+	b->index = s->bonds->members - 1;
+	b->stale = DatumGetBool(SpiStreamColumn(slot, 2, "pms.account_exposures"));
+	b->bucket = 0;
+	b->unit_value = 0;
+	b->duration = 0;
+	if (b->stale)
+		return;
+	bucket = DatumGetTextPP(SpiStreamColumn(slot, 3, "pms.account_exposures"));
+	b->bucket = DriftBucketIndex(VARDATA_ANY(bucket), VARSIZE_ANY_EXHDR(bucket));
+	b->unit_value = DatumGetFloat8(SpiStreamColumn(slot, 4, "pms.account_exposures"));
+	b->duration = DatumGetFloat8(SpiStreamColumn(slot, 5, "pms.account_exposures"));
+	if (b->bucket < 0)
+		elog(ERROR, "pms.account_exposures: unknown maturity bucket");
 }
 
 /*
@@ -300,40 +291,25 @@ ResolveClocks(ExposureScan *s, Datum as_of, bool as_of_null, Datum known_at, boo
 static void
 LoadBonds(ExposureScan *s, MemoryContext cxt)
 {
-	RunQuery(s,
-			 "SELECT v.instrument_id, v.stale OR f.rate IS NULL, v.maturity_bucket, "
-			 "       (v.price::float8 + coalesce(v.accrued, 0)) * i.price_multiplier::float8 * f.rate::float8, "
-			 "       v.duration "
-			 "FROM pms.instrument_valuations($1, $2, "
-			 "         CASE WHEN $3 IS NOT NULL THEN ARRAY(SELECT DISTINCT p.instrument_id FROM pms.position_projection p "
-			 "                                             WHERE p.account_id = ANY ($3)) END) v "
-			 "JOIN pms.instruments i ON i.instrument_id = v.instrument_id "
-			 "LEFT JOIN pms.fx_rates_on($1, $2) f ON f.currency = i.currency "
-			 "WHERE i.asset_class = 'BOND'", 3);
-	s->bonds = bondmap_create(cxt, Max(SPI_processed, 16), NULL);
-	for (uint64 r = 0; r < SPI_processed; r++)
+	s->bonds = bondmap_create(cxt, 1024, NULL);
+	StreamQuery(s,
+				"SELECT v.instrument_id, v.stale OR f.rate IS NULL, v.maturity_bucket, "
+				"       (v.price::float8 + coalesce(v.accrued, 0)) * i.price_multiplier::float8 * f.rate::float8, "
+				"       v.duration "
+				"FROM pms.instrument_valuations($1, $2, "
+				"         CASE WHEN $3 IS NOT NULL THEN ARRAY(SELECT DISTINCT p.instrument_id FROM pms.position_projection p "
+				"                                             WHERE p.account_id = ANY ($3)) END) v "
+				"JOIN pms.instruments i ON i.instrument_id = v.instrument_id "
+				"LEFT JOIN pms.fx_rates_on($1, $2) f ON f.currency = i.currency "
+				"WHERE i.asset_class = 'BOND'", 3, AddBondRow);
+	s->bond_list = MemoryContextAlloc(cxt, sizeof(BondEntry *) * Max(s->bonds->members, 1));
 	{
-		HeapTuple	tup = SPI_tuptable->vals[r];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		bool		found;
-		pg_uuid_t  *id = DatumGetUUIDP(SPI_getbinval(tup, desc, 1, &isnull));
-		BondEntry  *b = bondmap_insert(s->bonds, *id, &found);
-		Datum		bucket;
+		bondmap_iterator it;
+		BondEntry  *b;
 
-		b->stale = DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull));
-		b->bucket = 0;
-		b->unit_value = 0;
-		b->duration = 0;
-		if (b->stale)
-			continue;
-		bucket = SPI_getbinval(tup, desc, 3, &isnull);
-		b->bucket = DriftBucketIndex(VARDATA_ANY(DatumGetTextPP(bucket)),
-									 VARSIZE_ANY_EXHDR(DatumGetTextPP(bucket)));
-		b->unit_value = DatumGetFloat8(SPI_getbinval(tup, desc, 4, &isnull));
-		b->duration = DatumGetFloat8(SPI_getbinval(tup, desc, 5, &isnull));
-		if (b->bucket < 0)
-			elog(ERROR, "pms.account_exposures: unknown maturity bucket");
+		bondmap_start_iterate(s->bonds, &it);
+		while ((b = bondmap_iterate(s->bonds, &it)) != NULL)
+			s->bond_list[b->index] = b;
 	}
 }
 
@@ -378,34 +354,96 @@ AddQuantities(PmsDecimal a, PmsDecimal b, PmsDecimal *out)
 				 errmsg("position correction is out of range for drift")));
 }
 
-/* Adds a signed quantity to the correction of one position. */
+/* Keeps one row (account, instrument, signed quantity) of the correction query in LoadCorrections. */
 static void
-AddRewind(ExposureScan *s, const pg_uuid_t *account, const pg_uuid_t *instrument, PmsDecimal delta)
+AddCorrectionRow(TupleTableSlot *slot, void *arg)
 {
-	bool		found;
-	RewindKey	key;
-	RewindEntry *e;
+	ExposureScan *s = arg;
+	pg_uuid_t  *account = DatumGetUUIDP(SpiStreamColumn(slot, 1, "pms.account_exposures"));
+	BondEntry  *b = bondmap_lookup(s->bonds, *DatumGetUUIDP(SpiStreamColumn(slot, 2, "pms.account_exposures")));
+	Correction *c;
 
-	memcpy(&key.account_id, account, UUID_LEN);
-	memcpy(&key.instrument_id, instrument, UUID_LEN);
-	e = rewindmap_insert(s->rewinds, key, &found);
-	if (!found)
+	if (b == NULL)
+		return;					/* not a bond: outside the sleeve */
+	if (s->ncorrections == s->maxcorrections)
 	{
-		e->applied = false;
-		e->delta = delta;
-		s->rewind_bits[(e->hash % REWIND_BITS) / 64] |= UINT64CONST(1) << (e->hash % 64);
+		if (s->maxcorrections > PG_INT32_MAX / 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many fills to rewind for drift"),
+					 errhint("Read drift as of a more recent date.")));
+		s->maxcorrections *= 2;
+		s->corrections = repalloc_huge(s->corrections, sizeof(Correction) * s->maxcorrections);
 	}
-	else
-		AddQuantities(e->delta, delta, &e->delta);
+	c = &s->corrections[s->ncorrections++];
+	c->account = AccountIndex(s, account, UuidHash(account));
+	c->bond = b->index;
+	c->applied = false;
+	c->delta = ReadQuantity(SpiStreamColumn(slot, 3, "pms.account_exposures"));
+	s->sums[c->account].corrections++;
+	s->sums[c->account].correction_mask |= UINT64CONST(1) << (c->bond % 64);
+}
+
+/* Orders an account's corrections by bond. */
+static int
+CompareCorrections(const void *a, const void *b)
+{
+	int32		x = ((const Correction *) a)->bond;
+	int32		y = ((const Correction *) b)->bond;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Groups the corrections by account (a counting sort: each account's count is
+ * known), orders each account's by bond and sums those of the same position.
+ */
+static void
+GroupCorrections(ExposureScan *s, MemoryContext cxt)
+{
+	Correction *grouped = MemoryContextAllocHuge(cxt, sizeof(Correction) * Max(s->ncorrections, 1));
+	int64		next = 0;
+
+	for (int i = 0; i < s->nsums; i++)
+	{
+		s->sums[i].first_correction = next;
+		next += s->sums[i].corrections;
+		s->sums[i].corrections = 0;
+	}
+	for (int64 r = 0; r < s->ncorrections; r++)
+	{
+		AccountEntry *a = &s->sums[s->corrections[r].account];
+
+		grouped[a->first_correction + a->corrections++] = s->corrections[r];
+	}
+	pfree(s->corrections);
+	s->corrections = grouped;
+	for (int i = 0; i < s->nsums; i++)
+	{
+		AccountEntry *a = &s->sums[i];
+		Correction *c = &s->corrections[a->first_correction];
+		int			kept = 0;
+
+		if (a->corrections > 1)
+			qsort(c, a->corrections, sizeof(Correction), CompareCorrections);
+		for (int k = 0; k < a->corrections; k++)
+		{
+			if (kept > 0 && c[kept - 1].bond == c[k].bond)
+				AddQuantities(c[kept - 1].delta, c[k].delta, &c[kept - 1].delta);
+			else
+				c[kept++] = c[k];
+		}
+		a->corrections = kept;
+	}
 }
 
 /*
  * Loads the corrections that rewind the live projection to the as-of date and
- * knowledge time.  The fills are summed here per position (cheaper than a
- * grouped query, whose hash aggregate spills at these sizes).
+ * knowledge time, for bonds only.  The fills are summed here per position
+ * (cheaper than a grouped query, whose hash aggregate spills at these sizes).
  */
 static void
-LoadRewinds(ExposureScan *s, MemoryContext cxt)
+LoadCorrections(ExposureScan *s, MemoryContext cxt)
 {
 	bool		everything_known = TIMESTAMP_IS_NOEND(s->known_at);
 	const char *day = s->settle_basis ? "e.settle_date" : "e.trade_date";
@@ -431,34 +469,20 @@ LoadRewinds(ExposureScan *s, MemoryContext cxt)
 					 "WHERE (%s > $1%s)%s",
 					 day, everything_known ? "" : " OR e.recorded_at > $2", only,
 					 day, everything_known ? "" : " OR e.recorded_at > $2 OR x.recorded_at > $2", only);
-	RunQuery(s, sql.data, s->account_ids ? 3 : 2);
-	s->rewinds = rewindmap_create(cxt, Max(SPI_processed, 16), NULL);
-	s->rewind_bits = MemoryContextAllocZero(cxt, REWIND_BITS / 8);
-	for (uint64 r = 0; r < SPI_processed; r++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[r];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-
-		AddRewind(s, DatumGetUUIDP(SPI_getbinval(tup, desc, 1, &isnull)),
-				  DatumGetUUIDP(SPI_getbinval(tup, desc, 2, &isnull)),
-				  ReadQuantity(SPI_getbinval(tup, desc, 3, &isnull)));
-	}
-	SPI_freetuptable(SPI_tuptable);
+	s->maxcorrections = 1024;
+	s->corrections = MemoryContextAllocHuge(cxt, sizeof(Correction) * s->maxcorrections);
+	StreamQuery(s, sql.data, s->account_ids ? 3 : 2, AddCorrectionRow);
+	GroupCorrections(s, cxt);
 }
 
-/* Adds one position (quantity q of an instrument) to its account. */
-static void
-AddPosition(ExposureScan *s, AccountEntry *a, const pg_uuid_t *instrument, PmsDecimal q)
+/* Adds one bond position (quantity q) to its account. */
+static inline void
+AddBondPosition(AccountEntry *a, const BondEntry *b, PmsDecimal q)
 {
-	BondEntry  *b;
 	double		value;
 
 	if (q.m == 0)
 		return;
-	b = bondmap_lookup(s->bonds, *instrument);
-	if (b == NULL)
-		return;					/* not a bond: outside the sleeve */
 	a->positions++;
 	if (b->stale)
 	{
@@ -470,37 +494,53 @@ AddPosition(ExposureScan *s, AccountEntry *a, const pg_uuid_t *instrument, PmsDe
 	AddUnits(&a->buckets[b->bucket], value);
 }
 
-/* Adds one projection row to its account, applying its correction when it has one. */
-static inline void
-AddProjectionRow(ExposureScan *s, AccountEntry *a, uint32 account_hash, const pg_uuid_t *account,
-				 const pg_uuid_t *instrument, PmsDecimal q)
+/* The correction of an account's position in a bond, or NULL (binary search: they are ordered by bond). */
+static inline Correction *
+FindCorrection(ExposureScan *s, const AccountEntry *a, int32 bond)
 {
-	if (s->rewinds->members > 0)
+	Correction *c = &s->corrections[a->first_correction];
+	int			lo = 0;
+	int			hi = a->corrections - 1;
+
+	while (lo <= hi)
 	{
-		uint32		hash = CombineHashes(account_hash, UuidHash(instrument));
+		int			mid = (lo + hi) / 2;
 
-		if (s->rewind_bits[(hash % REWIND_BITS) / 64] & (UINT64CONST(1) << (hash % 64)))
+		if (c[mid].bond == bond)
+			return &c[mid];
+		if (c[mid].bond < bond)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+/* Adds one projection row (its bond, or NULL) to its account, applying its correction when it has one. */
+static inline void
+AddProjectionRow(ExposureScan *s, AccountEntry *a, const BondEntry *b, PmsDecimal q)
+{
+	if (b == NULL)
+		return;					/* not a bond: outside the sleeve */
+	if (a->correction_mask & (UINT64CONST(1) << (b->index % 64)))
+	{
+		Correction *c = FindCorrection(s, a, b->index);
+
+		if (c != NULL)
 		{
-			RewindKey	key;
-			RewindEntry *e;
-
-			memcpy(&key.account_id, account, UUID_LEN);
-			memcpy(&key.instrument_id, instrument, UUID_LEN);
-			e = rewindmap_lookup_hash(s->rewinds, key, hash);
-			if (e != NULL)
-			{
-				e->applied = true;
-				AddQuantities(q, e->delta, &q);
-			}
+			c->applied = true;
+			AddQuantities(q, c->delta, &q);
 		}
 	}
-	AddPosition(s, a, instrument, q);
+	AddBondPosition(a, b, q);
 }
 
 /*
- * Adds a batch of projection rows: first every account's hash slot is found
- * (prefetched when the row was read), then its sums are prefetched, then the
- * rows are added, so the memory latencies of a batch overlap.
+ * Adds a batch of projection rows in three passes, so that the memory
+ * latencies of a batch overlap: find each account's slot (prefetched when the
+ * row was read) and prefetch its sums; find each row's bond and, when the
+ * account may have a correction for it, prefetch the account's corrections;
+ * then add the rows.
  */
 static void
 AddBatch(ExposureScan *s, PendingRow *rows, int n)
@@ -511,8 +551,15 @@ AddBatch(ExposureScan *s, PendingRow *rows, int n)
 		__builtin_prefetch(&s->sums[rows[i].index], 1);
 	}
 	for (int i = 0; i < n; i++)
-		AddProjectionRow(s, &s->sums[rows[i].index], rows[i].hash, &rows[i].account_id, &rows[i].instrument_id,
-						 rows[i].quantity);
+	{
+		AccountEntry *a = &s->sums[rows[i].index];
+
+		rows[i].bond = bondmap_lookup(s->bonds, rows[i].instrument_id);
+		if (rows[i].bond != NULL && (a->correction_mask & (UINT64CONST(1) << (rows[i].bond->index % 64))))
+			__builtin_prefetch(&s->corrections[a->first_correction], 1);
+	}
+	for (int i = 0; i < n; i++)
+		AddProjectionRow(s, &s->sums[rows[i].index], rows[i].bond, rows[i].quantity);
 }
 
 /* Reads every row of the live projection straight from the table. */
@@ -559,37 +606,42 @@ ScanProjection(ExposureScan *s)
 	table_close(rel, AccessShareLock);
 }
 
+/* Adds one row (account, instrument, quantity) of the projection query in ReadProjection. */
+static void
+AddProjectionQueryRow(TupleTableSlot *slot, void *arg)
+{
+	ExposureScan *s = arg;
+
+	AddProjectionRow(s, Account(s, DatumGetUUIDP(SpiStreamColumn(slot, 1, "pms.account_exposures"))),
+					 bondmap_lookup(s->bonds, *DatumGetUUIDP(SpiStreamColumn(slot, 2, "pms.account_exposures"))),
+					 ReadQuantity(SpiStreamColumn(slot, 3, "pms.account_exposures")));
+}
+
 /* Reads the projection rows of the given accounts through their index. */
 static void
 ReadProjection(ExposureScan *s)
 {
-	RunQuery(s,
-			 "SELECT p.account_id, p.instrument_id, p.quantity FROM pms.position_projection p "
-			 "WHERE p.account_id = ANY ($3)", 3);
-	for (uint64 r = 0; r < SPI_processed; r++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[r];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		pg_uuid_t  *account = DatumGetUUIDP(SPI_getbinval(tup, desc, 1, &isnull));
-
-		AddProjectionRow(s, Account(s, account), UuidHash(account), account,
-						 DatumGetUUIDP(SPI_getbinval(tup, desc, 2, &isnull)),
-						 ReadQuantity(SPI_getbinval(tup, desc, 3, &isnull)));
-	}
+	StreamQuery(s,
+				"SELECT p.account_id, p.instrument_id, p.quantity FROM pms.position_projection p "
+				"WHERE p.account_id = ANY ($3)", 3, AddProjectionQueryRow);
 }
 
 /* Positions that the projection does not hold at all: their whole quantity is the correction. */
 static void
-AddUnappliedRewinds(ExposureScan *s)
+AddUnappliedCorrections(ExposureScan *s)
 {
-	rewindmap_iterator it;
-	RewindEntry *e;
+	for (int i = 0; i < s->nsums; i++)
+	{
+		AccountEntry *a = &s->sums[i];
 
-	rewindmap_start_iterate(s->rewinds, &it);
-	while ((e = rewindmap_iterate(s->rewinds, &it)) != NULL)
-		if (!e->applied)
-			AddPosition(s, Account(s, &e->key.account_id), &e->key.instrument_id, e->delta);
+		for (int k = 0; k < a->corrections; k++)
+		{
+			Correction *c = &s->corrections[a->first_correction + k];
+
+			if (!c->applied)
+				AddBondPosition(a, s->bond_list[c->bond], c->delta);
+		}
+	}
 }
 
 /* Orders account ids (uuid order is byte order). */
@@ -631,6 +683,13 @@ ExposureScanSleeve(ExposureScan *s, const pg_uuid_t *account, AccountSleeve *out
 	return true;
 }
 
+/* How many accounts the scan met. */
+int
+ExposureScanAccounts(ExposureScan *s)
+{
+	return s->nsums;
+}
+
 /* The as-of date the scan resolved. */
 DateADT
 ExposureScanAsOf(ExposureScan *s)
@@ -654,17 +713,18 @@ ExposureScanRun(Datum as_of, bool as_of_null, Datum known_at, bool known_null, A
 
 	s->account_ids = account_ids;
 	ResolveClocks(s, as_of, as_of_null, known_at, known_null);
-	s->accounts = accountmap_create(cxt, 1024, NULL);
-	s->maxsums = 1024;
+	s->maxsums = account_ids ? Max(ArrayGetNItems(ARR_NDIM(account_ids), ARR_DIMS(account_ids)), 16)
+		: Max(s->expected_accounts, 1024);
+	s->accounts = accountmap_create(cxt, s->maxsums, NULL);
 	s->sums = MemoryContextAllocHuge(cxt, sizeof(AccountEntry) * s->maxsums);
 	s->ids = MemoryContextAllocHuge(cxt, sizeof(pg_uuid_t) * s->maxsums);
 	LoadBonds(s, cxt);
-	LoadRewinds(s, cxt);
+	LoadCorrections(s, cxt);
 	if (account_ids == NULL)
 		ScanProjection(s);
 	else
 		ReadProjection(s);
-	AddUnappliedRewinds(s);
+	AddUnappliedCorrections(s);
 	return s;
 }
 

@@ -34,6 +34,9 @@ typedef struct AccountSleeve
 extern ExposureScan *ExposureScanRun(Datum as_of, bool as_of_null, Datum known_at, bool known_null,
 									 ArrayType *account_ids, MemoryContext cxt);
 
+/* How many accounts the scan met (a size hint for maps keyed by account). */
+extern int	ExposureScanAccounts(ExposureScan *s);
+
 /* The as-of date and knowledge time the scan resolved. */
 extern DateADT ExposureScanAsOf(ExposureScan *s);
 extern TimestampTz ExposureScanKnownAt(ExposureScan *s);
