@@ -78,21 +78,21 @@ $$;
 
 SELECT pg_temp.time_it('drift_dashboard as of 2026-06-30 (live projection)',
                        'SELECT count(overall_drift) FROM pms.drift_dashboard', '2026-06-30')
-FROM generate_series(1, 5);
+FROM generate_series(1, 5) \g /dev/null
 SELECT pg_temp.time_it('drift_dashboard as of 2026-05-29 (rewound)',
                        'SELECT count(overall_drift) FROM pms.drift_dashboard', '2026-05-29')
-FROM generate_series(1, 5);
+FROM generate_series(1, 5) \g /dev/null
 SELECT pg_temp.time_it('  of which account_exposures (C scan), 2026-06-30',
                        'SELECT count(*) FROM pms.account_exposures()', '2026-06-30')
-FROM generate_series(1, 5);
+FROM generate_series(1, 5) \g /dev/null
 SELECT pg_temp.time_it('  of which account_exposures (C scan), 2026-05-29',
                        'SELECT count(*) FROM pms.account_exposures()', '2026-05-29')
-FROM generate_series(1, 5);
+FROM generate_series(1, 5) \g /dev/null
 SELECT pg_temp.time_it('  of which effective_targets',
                        'SELECT count(*) FROM pms.effective_targets(pms.end_of_day(pms.resolve_as_of()))', '2026-06-30')
-FROM generate_series(1, 5);
-SELECT pg_temp.time_it('plain SQL as of 2026-06-30', $$SELECT count(*) FROM pg_temp.drift_plain('2026-06-30')$$, '');
-SELECT pg_temp.time_it('plain SQL as of 2026-05-29', $$SELECT count(*) FROM pg_temp.drift_plain('2026-05-29')$$, '');
+FROM generate_series(1, 5) \g /dev/null
+SELECT pg_temp.time_it('plain SQL as of 2026-06-30', $$SELECT count(*) FROM pg_temp.drift_plain('2026-06-30')$$, '') \g /dev/null
+SELECT pg_temp.time_it('plain SQL as of 2026-05-29', $$SELECT count(*) FROM pg_temp.drift_plain('2026-05-29')$$, '') \g /dev/null
 
 \echo
 SELECT what, count(*) AS runs, max(rows) AS rows,

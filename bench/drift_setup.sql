@@ -32,10 +32,11 @@ SELECT i.instrument_id, d, round(pms.bond_price(d, i.maturity_date, i.coupon_rat
                                                i.coupon_frequency, i.day_count)::numeric, 4), 'bench'
 FROM (SELECT *, row_number() OVER (ORDER BY instrument_id) AS n FROM pms.instruments) i,
      (VALUES (DATE '2026-06-30'), (DATE '2026-05-29')) AS v(d);
--- 10 models (assigned round-robin), account targets on 10%, household targets on 5%
+-- 10 models (assigned round-robin) with tolerances from tight to loose, so every status
+-- occurs; account targets on 10%, household targets on 5%
 SELECT pms.create_model('Model ' || m, 2 + m * 0.6,
                         jsonb_build_object('0-2y', 0.1 + m * 0.01, '2-5y', 0.3 - m * 0.01, '5-10y', 0.3, '10-20y', 0.2, '20y+', 0.1),
-                        actor => 'bench', model_id => ('d0000000-0000-4000-8000-' || lpad(m::text, 12, '0'))::uuid)
+                        actor => 'bench', duration_tolerance => 0.1 * m, bucket_tolerance => 0.04 * m, model_id => ('d0000000-0000-4000-8000-' || lpad(m::text, 12, '0'))::uuid)
 FROM generate_series(1, 10) m \g /dev/null
 SELECT pms.assign_model(array_agg(('a0000000-0000-4000-8000-' || lpad(a::text, 12, '0'))::uuid),
                         ('d0000000-0000-4000-8000-' || lpad((1 + a % 10)::text, 12, '0'))::uuid, 'bench', '2025-12-01')
