@@ -119,58 +119,19 @@ SELECT pg_temp.time_it('three calls: bond_price + bond_duration + bond_dv01 per 
 -- 3. the analytics of every account: lines valued and summed by the C aggregate
 --    (pms.portfolio_analytics) against the same sums in SQL over pms.valuation_lines (as
 --    pms.portfolio_analytics computed them before the aggregate), results equal as text
-CREATE FUNCTION pg_temp.sql_analytics(level text, as_of date)
-RETURNS TABLE (household_id uuid, account_id uuid, currency text, market_value numeric, accrued_interest numeric,
-               cash numeric, total_value numeric, duration float8, dv01 float8, cash_pct float8,
-               bucket_weights jsonb, positions integer, stale_positions integer)
-LANGUAGE sql SET jit = off AS $$
-    WITH lines AS (
-        SELECT l.*, CASE level WHEN 'account' THEN l.account_id ELSE l.household_id END AS group_id,
-               l.market_value + l.accrued_interest AS bond_value
-        FROM pms.valuation_lines(NULL, as_of, NULL, level) l
-    ), totals AS (
-        SELECT l.group_id, l.household_id, min(l.currency) AS currency,
-               coalesce(sum(l.market_value) FILTER (WHERE l.instrument_id IS NOT NULL), 0) AS market_value,
-               coalesce(sum(l.accrued_interest), 0) AS accrued_interest,
-               coalesce(sum(l.market_value) FILTER (WHERE l.instrument_id IS NULL), 0) AS cash,
-               sum(l.bond_value) FILTER (WHERE l.asset_class = 'BOND') AS bond_value,
-               sum(round(l.bond_value::float8 * l.duration * 1e4)::bigint) FILTER (WHERE l.asset_class = 'BOND') / 1e4 AS duration_value,
-               sum(round(l.dv01 * 1e6)::bigint) FILTER (WHERE l.asset_class = 'BOND') / 1e6 AS dv01,
-               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '0-2y') AS b0,
-               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '2-5y') AS b2,
-               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '5-10y') AS b5,
-               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '10-20y') AS b10,
-               sum(l.bond_value) FILTER (WHERE l.maturity_bucket = '20y+') AS b20,
-               count(*) FILTER (WHERE l.instrument_id IS NOT NULL)::integer AS positions,
-               count(*) FILTER (WHERE l.stale)::integer AS stale_positions
-        FROM lines l
-        GROUP BY l.group_id, l.household_id
-    )
-    SELECT t.household_id, CASE level WHEN 'account' THEN t.group_id END, t.currency, t.market_value,
-           t.accrued_interest, t.cash, t.market_value + t.accrued_interest + t.cash,
-           (t.duration_value / nullif(t.bond_value, 0))::float8, coalesce(t.dv01, 0)::float8,
-           (t.cash / nullif(t.market_value + t.accrued_interest + t.cash, 0))::float8,
-           CASE WHEN coalesce(t.bond_value, 0) = 0 THEN pms.empty_bucket_weights()
-                ELSE jsonb_build_object('0-2y', (coalesce(t.b0, 0) / t.bond_value)::float8,
-                                        '2-5y', (coalesce(t.b2, 0) / t.bond_value)::float8,
-                                        '5-10y', (coalesce(t.b5, 0) / t.bond_value)::float8,
-                                        '10-20y', (coalesce(t.b10, 0) / t.bond_value)::float8,
-                                        '20y+', (coalesce(t.b20, 0) / t.bond_value)::float8) END,
-           t.positions, t.stale_positions
-    FROM totals t
-$$;
+\ir ../test/reference/valuation_analytics.sql
 SELECT count(*) AS mismatches FROM (
     (SELECT t::text FROM pms.portfolio_analytics('account', NULL, '2026-06-30') t
-     EXCEPT ALL SELECT t::text FROM pg_temp.sql_analytics('account', '2026-06-30') t)
+     EXCEPT ALL SELECT t::text FROM pg_temp.reference_analytics('account', '2026-06-30') t)
     UNION ALL
-    (SELECT t::text FROM pg_temp.sql_analytics('account', '2026-06-30') t
+    (SELECT t::text FROM pg_temp.reference_analytics('account', '2026-06-30') t
      EXCEPT ALL SELECT t::text FROM pms.portfolio_analytics('account', NULL, '2026-06-30') t)) x \gset
 \echo analytics results: :mismatches mismatches between the C sums and the SQL sums
 SELECT pg_temp.time_it('portfolio_analytics (C sums), 10K accounts',
     $$SELECT count(*) FROM pms.portfolio_analytics('account', NULL, '2026-06-30')$$)
 FROM generate_series(1, 5);
 SELECT pg_temp.time_it('the same analytics summed in SQL over valuation_lines',
-    $$SELECT count(*) FROM pg_temp.sql_analytics('account', '2026-06-30')$$)
+    $$SELECT count(*) FROM pg_temp.reference_analytics('account', '2026-06-30')$$)
 FROM generate_series(1, 5);
 
 -- 4. the account list over all accounts, present (projection) and past (checkpoint + fold)
